@@ -1,0 +1,9 @@
+//! Toy data sets generated in code, seeded: nothing is downloaded.
+//!
+//! Used in notebooks/00-welcome.ipynb and notebooks/01-perceptron-and-regression.ipynb.
+
+mod regression;
+mod separable;
+
+pub use regression::{noisy_line, regression_1d};
+pub use separable::separable_2d;

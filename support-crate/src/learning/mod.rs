@@ -1,0 +1,16 @@
+//! Learning from data, the classical part: the perceptron, least squares, polynomial
+//! regression, ridge, and the bias–variance decomposition.
+//!
+//! Used in notebooks/01-perceptron-and-regression.ipynb.
+
+mod bias_variance;
+mod least_squares;
+mod perceptron;
+mod polynomial;
+mod ridge;
+
+pub use bias_variance::{BiasVariance, bias_variance};
+pub use least_squares::{lstsq_normal, lstsq_qr};
+pub use perceptron::{Perceptron, margin, novikoff_bound, radius};
+pub use polynomial::{PolynomialFit, vandermonde};
+pub use ridge::ridge;

@@ -1,0 +1,49 @@
+//! # course — the support library of *Mathematics of Deep Learning and Generative AI*
+//!
+//! The notebooks in `notebooks/` load this crate with
+//!
+//! ```text
+//! :dep course = { path = "../support-crate" }
+//! use course::prelude::*;
+//! ```
+//!
+//! and keep only the idea being taught inline. The modules mirror the course:
+//!
+//! | module | what | first used in |
+//! |---|---|---|
+//! | [`rng`] | seeded ChaCha generators, normal/uniform draws | 00 |
+//! | [`plot`] | figures (SVG, inline) and tables | 00 |
+//! | [`check`] | assertions with messages that explain the mathematics | 00 |
+//! | [`exercises`] | check functions for the exercises, with feedback | 00 |
+//! | [`stats`] | mean, variance, MSE, density histograms | 00 |
+//! | [`linalg`] | triangular solves, Cholesky, Householder QR | 01 |
+//! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
+//! | [`data`] | toy data sets generated in code, seeded | 00 |
+//!
+//! Every public item has an example that asserts a number, and the tests compare against
+//! closed forms, identities and independent implementations.
+
+pub mod check;
+pub mod data;
+pub mod exercises;
+pub mod learning;
+pub mod linalg;
+pub mod plot;
+pub mod prelude;
+pub mod rng;
+pub mod stats;
+
+/// `n` equally spaced points from `low` to `high` inclusive (NumPy's `linspace`).
+///
+/// # Panics
+/// If `n < 2`.
+///
+/// # Examples
+/// ```
+/// assert_eq!(course::linspace(0.0, 1.0, 5), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+/// ```
+pub fn linspace(low: f64, high: f64, n: usize) -> Vec<f64> {
+    assert!(n >= 2, "linspace: n must be >= 2, got {n}");
+    let step = (high - low) / (n - 1) as f64;
+    (0..n).map(|i| if i == n - 1 { high } else { low + i as f64 * step }).collect()
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what the course needs and is missing; quiet when nothing is. Idempotent.
+#
+#   1. a project-local Python venv (.venv) with the pinned tests/requirements.txt
+#   2. evcxr_jupyter 0.22.0 (cargo install --locked, into cargo's default root)
+#   3. the Rust kernel registered into the venv (not the user's home), started through
+#      tools/evcxr-kernel with the course's evcxr config (tools/evcxr/init.evcxr)
+#
+# Needs only python3 (>= 3.10, with venv) and a Rust toolchain (cargo, rustc) on PATH.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+venv="$root/.venv"
+evcxr_version="0.22.0"
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+command -v python3 >/dev/null || die "python3 is not on PATH; install Python 3.10 or newer"
+command -v cargo >/dev/null || die "cargo is not on PATH; install Rust with rustup (https://rustup.rs)"
+
+# 1. Python environment -----------------------------------------------------------------------
+req="$root/tests/requirements.txt"
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum "$req" | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "creating the Python environment in .venv (pinned: tests/requirements.txt)"
+  python3 -m venv "$venv" || die "python3 -m venv failed; on Debian: apt-get install python3-venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+  echo "$want" > "$stamp"
+fi
+
+# 2. The Rust kernel ----------------------------------------------------------------------------
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+evcxr="$cargo_bin/evcxr_jupyter"
+if ! cargo install --list 2>/dev/null | grep -q "^evcxr_jupyter v$evcxr_version:"; then
+  say "installing evcxr_jupyter $evcxr_version (cargo install --locked; about 5 minutes on 2 cores)"
+  cargo install --quiet --locked evcxr_jupyter --version "$evcxr_version"
+fi
+[ -x "$evcxr" ] || evcxr=$(command -v evcxr_jupyter) || die "evcxr_jupyter installed but not found in $cargo_bin"
+
+# 3. Kernel spec inside the venv ----------------------------------------------------------------
+kdir="$venv/share/jupyter/kernels/rust"
+spec=$(cat <<JSON
+{
+  "argv": ["$root/tools/evcxr-kernel", "$evcxr", "--control_file", "{connection_file}"],
+  "display_name": "Rust (course)",
+  "interrupt_mode": "message",
+  "language": "rust",
+  "env": {"EVCXR_CONFIG_DIR": "$root/tools/evcxr"}
+}
+JSON
+)
+if [ "$(cat "$kdir/kernel.json" 2>/dev/null)" != "$spec" ]; then
+  say "registering the Rust kernel in .venv/share/jupyter/kernels/rust"
+  tmp=$(mktemp -d)
+  # evcxr writes its logos and editor files into $HOME/.local/share; take them from a scratch home.
+  HOME="$tmp" XDG_DATA_HOME="$tmp/.local/share" "$evcxr" --install >/dev/null
+  mkdir -p "$kdir"
+  cp "$tmp/.local/share/jupyter/kernels/rust/"* "$kdir/"
+  rm -rf "$tmp"
+  printf '%s\n' "$spec" > "$kdir/kernel.json"
+fi
