@@ -2,6 +2,7 @@
 # Installs what the course needs and is missing; quiet when nothing is. Idempotent.
 #
 #   1. a project-local Python venv (.venv) with the pinned tests/requirements.txt
+#      (or, with COURSE_ENV=/path/to/env, an existing conda environment made from environment.yml)
 #   2. evcxr_jupyter 0.22.0 (cargo install --locked, into cargo's default root)
 #   3. the Rust kernel registered into the venv (not the user's home), started through
 #      tools/evcxr-kernel with the course's evcxr config (tools/evcxr/init.evcxr)
@@ -9,7 +10,7 @@
 # Needs only python3 (>= 3.10, with venv) and a Rust toolchain (cargo, rustc) on PATH.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-venv="$root/.venv"
+venv="${COURSE_ENV:-$root/.venv}"
 evcxr_version="0.22.0"
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -21,7 +22,9 @@ command -v cargo >/dev/null || die "cargo is not on PATH; install Rust with rust
 req="$root/tests/requirements.txt"
 stamp="$venv/.requirements.sha256"
 want=$(sha256sum "$req" | cut -d' ' -f1)
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+if [ -n "${COURSE_ENV:-}" ]; then
+  [ -x "$venv/bin/jupyter" ] || die "COURSE_ENV=$venv has no bin/jupyter; create it from environment.yml first"
+elif [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "creating the Python environment in .venv (pinned: tests/requirements.txt)"
   python3 -m venv "$venv" || die "python3 -m venv failed; on Debian: apt-get install python3-venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"

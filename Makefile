@@ -1,0 +1,43 @@
+# The course's commands. `make lab` and `make test` install whatever is missing first.
+#
+#   make lab                 JupyterLab on notebooks/ (localhost, with a token)
+#   make test                crate tests, runner tests, every notebook headless + timing table
+#   make test NB=07          only notebook 07 (any pytest -k expression works)
+#   make student             the student edition (solution cells emptied) in build/student/
+#   make setup               only the installs (idempotent, quiet when nothing is missing)
+#   make clean               remove build/ (kernel build folders, executed notebooks, reports)
+#
+# COURSE_ENV=/path/to/conda/env uses an environment made from environment.yml instead of .venv.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+ENV_DIR := $(if $(COURSE_ENV),$(COURSE_ENV),$(CURDIR)/.venv)
+PY := $(ENV_DIR)/bin/python
+# Only the course's kernel spec (in the environment) is seen, never a user-level "rust" kernel.
+export JUPYTER_PATH := $(ENV_DIR)/share/jupyter
+export JUPYTER_PREFER_ENV_PATH := 1
+NB ?=
+PYTEST_ARGS ?=
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: setup lab test test-crate test-notebooks student clean
+
+setup:
+	@bash tools/setup.sh
+
+lab: setup
+	$(ENV_DIR)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --no-browser $(ALLOW_ROOT)
+
+test: setup test-crate test-notebooks
+
+test-crate:
+	cargo test --workspace --locked
+
+test-notebooks: setup
+	$(PY) -m pytest tests $(if $(NB),-k "$(NB)",) $(PYTEST_ARGS)
+
+student: setup
+	$(PY) tests/student_edition.py build/student
+
+clean:
+	rm -rf build
