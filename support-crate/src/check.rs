@@ -20,9 +20,13 @@ pub fn close(what: &str, actual: f64, expected: f64, tol: f64) {
     let diff = (actual - expected).abs();
     assert!(
         actual.is_finite() && diff <= tol,
-        "{what}: expected {expected:.6e} ± {tol:.1e}, got {actual:.6e} (off by {diff:.2e})"
+        "{what}: expected {} ± {}, got {} (off by {})",
+        num(expected),
+        num(tol),
+        num(actual),
+        num(diff)
     );
-    println!("✓ {what}: {actual:.6e} ≈ {expected:.6e} (|diff| = {diff:.1e} <= {tol:.1e})");
+    println!("✓ {what}: {} ≈ {} (|diff| = {} <= {})", num(actual), num(expected), num(diff), num(tol));
 }
 
 /// Checks `|actual − expected| <= rel_tol · |expected|`.
@@ -39,9 +43,13 @@ pub fn rel_close(what: &str, actual: f64, expected: f64, rel_tol: f64) {
     let rel = (actual - expected).abs() / expected.abs().max(f64::MIN_POSITIVE);
     assert!(
         actual.is_finite() && rel <= rel_tol,
-        "{what}: expected {expected:.6e} within relative {rel_tol:.1e}, got {actual:.6e} (relative error {rel:.2e})"
+        "{what}: expected {} within relative {}, got {} (relative error {})",
+        num(expected),
+        num(rel_tol),
+        num(actual),
+        num(rel)
     );
-    println!("✓ {what}: {actual:.6e} ≈ {expected:.6e} (relative error {rel:.1e} <= {rel_tol:.1e})");
+    println!("✓ {what}: {} ≈ {} (relative error {} <= {})", num(actual), num(expected), num(rel), num(rel_tol));
 }
 
 /// Checks `lhs <= rhs` (a bound: "mistakes ≤ (R/γ)²").
@@ -54,8 +62,8 @@ pub fn rel_close(what: &str, actual: f64, expected: f64, rel_tol: f64) {
 /// course::check::at_most("AM–GM for 2 and 8", 4.0, 5.0); // √(2·8) ≤ (2+8)/2
 /// ```
 pub fn at_most(what: &str, lhs: f64, rhs: f64) {
-    assert!(lhs <= rhs, "{what}: expected {lhs:.6e} <= {rhs:.6e}, but it is larger");
-    println!("✓ {what}: {lhs:.6e} <= {rhs:.6e}");
+    assert!(lhs <= rhs, "{what}: expected {} <= {}, but it is larger", num(lhs), num(rhs));
+    println!("✓ {what}: {} <= {}", num(lhs), num(rhs));
 }
 
 /// Checks that `values` never increases by more than `tol` from one entry to the next.
@@ -70,10 +78,11 @@ pub fn at_most(what: &str, lhs: f64, rhs: f64) {
 pub fn non_increasing(what: &str, values: &[f64], tol: f64) {
     if let Some(i) = (1..values.len()).find(|&i| !(values[i] <= values[i - 1] + tol)) {
         panic!(
-            "{what}: expected a non-increasing sequence (tolerance {tol:.1e}), but entry {i} = {:.6e} exceeds entry {} = {:.6e}",
-            values[i],
+            "{what}: expected a non-increasing sequence (tolerance {}), but entry {i} = {} exceeds entry {} = {}",
+            num(tol),
+            num(values[i]),
             i - 1,
-            values[i - 1]
+            num(values[i - 1])
         );
     }
     println!("✓ {what}: non-increasing over {} values", values.len());
@@ -93,9 +102,43 @@ pub fn that(what: &str, holds: bool) {
     println!("✓ {what}");
 }
 
+/// A number as a reader wants it: `15`, `0.2371`, `3.6e-3`, `1.2e8`.
+///
+/// # Examples
+/// ```
+/// assert_eq!(course::check::num(15.0), "15");
+/// assert_eq!(course::check::num(0.00036), "3.6e-4");
+/// assert_eq!(course::check::num(2.237142), "2.237142");
+/// ```
+pub fn num(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    if (1e-3..1e6).contains(&a) {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        let s = format!("{v:.3e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exp}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(num(1.5e1), "15");
+        assert_eq!(num(-2.5e-14), "-2.5e-14");
+        assert_eq!(num(1e-12), "1e-12");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(f64::NAN), "NaN");
+        assert_eq!(num(123456789.0), "1.235e8");
+    }
 
     #[test]
     #[should_panic(expected = "off by")]
