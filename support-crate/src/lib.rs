@@ -23,6 +23,12 @@
 //! Every public item has an example that asserts a number, and the tests compare against
 //! closed forms, identities and independent implementations.
 
+// The crates the course is built on, so that notebooks can name their types without `:dep`.
+pub use ndarray;
+pub use plotters;
+pub use rand;
+pub use rand_distr;
+
 pub mod check;
 pub mod data;
 pub mod exercises;

@@ -45,10 +45,10 @@ pub(crate) fn render(plot: &Plot) -> Figure {
                 None => (root.clone(), None),
             };
             match (plot.log_x, plot.log_y) {
-                (false, false) => draw(plot, &main, x.0..x.1, y.0..y.1)?,
-                (true, false) => draw(plot, &main, (x.0..x.1).log_scale(), y.0..y.1)?,
-                (false, true) => draw(plot, &main, x.0..x.1, (y.0..y.1).log_scale())?,
-                (true, true) => draw(plot, &main, (x.0..x.1).log_scale(), (y.0..y.1).log_scale())?,
+                (false, false) => draw(plot, &main, x.0..x.1, y.0..y.1, x, y)?,
+                (true, false) => draw(plot, &main, (x.0..x.1).log_scale(), y.0..y.1, x, y)?,
+                (false, true) => draw(plot, &main, x.0..x.1, (y.0..y.1).log_scale(), x, y)?,
+                (true, true) => draw(plot, &main, (x.0..x.1).log_scale(), (y.0..y.1).log_scale(), x, y)?,
             }
             if let (Some(bar), Some(((lo, hi), label))) = (bar, heat) {
                 draw_colorbar(&bar, lo, hi, &label)?;
@@ -62,7 +62,14 @@ pub(crate) fn render(plot: &Plot) -> Figure {
     Figure::from_svg(svg, &plot.title)
 }
 
-fn draw<DB, XS, YS>(plot: &Plot, area: &DrawingArea<DB, Shift>, xs: XS, ys: YS) -> Res
+fn draw<DB, XS, YS>(
+    plot: &Plot,
+    area: &DrawingArea<DB, Shift>,
+    xs: XS,
+    ys: YS,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Res
 where
     DB: DrawingBackend,
     XS: AsRangedCoord<Value = f64>,
@@ -83,8 +90,8 @@ where
         .y_desc(plot.y_label.as_str())
         .bold_line_style(BLACK.mix(0.08))
         .light_line_style(TRANSPARENT)
-        .x_label_formatter(&|v| tick_label(*v))
-        .y_label_formatter(&|v| tick_label(*v))
+        .x_label_formatter(&|v| tick_label(*v, x, plot.log_x))
+        .y_label_formatter(&|v| tick_label(*v, y, plot.log_y))
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 15))
         .draw()
@@ -330,8 +337,26 @@ fn check_positive(plot: &Plot, axis: Axis, name: &str) {
     }
 }
 
-/// Compact tick labels: `10` not `10.0`, `1e-4` not `0.0001`.
-fn tick_label(v: f64) -> String {
+/// Compact tick labels: `10` not `10.0`, `1e-4` not `0.0001`, `0` not `-2.2e-16`; on a log
+/// axis spanning many decades only the labels 1·10ᵏ (or 1, 2, 5·10ᵏ) are kept.
+fn tick_label(v: f64, (lo, hi): (f64, f64), log: bool) -> String {
+    if log && v > 0.0 && hi > lo && lo > 0.0 {
+        let decades = (hi / lo).log10();
+        let m = v / 10f64.powf((v.log10() + 1e-9).floor());
+        let near = |t: f64| (m - t).abs() < 1e-6 * t;
+        let keep = if decades > 2.5 {
+            near(1.0)
+        } else if decades > 1.0 {
+            near(1.0) || near(2.0) || near(5.0)
+        } else {
+            true
+        };
+        if !keep {
+            return String::new();
+        }
+    } else if v.abs() <= 1e-9 * (hi - lo).abs() {
+        return "0".into();
+    }
     if v == 0.0 {
         return "0".into();
     }
@@ -363,11 +388,23 @@ mod tests {
 
     #[test]
     fn tick_labels_are_compact() {
-        assert_eq!(tick_label(10.0), "10");
-        assert_eq!(tick_label(0.25), "0.25");
-        assert_eq!(tick_label(-1.5), "-1.5");
-        assert_eq!(tick_label(1e-4), "1e-4");
-        assert_eq!(tick_label(2.5e6), "2.5e6");
-        assert_eq!(tick_label(0.0), "0");
+        let lin = (-10.0, 10.0);
+        assert_eq!(tick_label(10.0, lin, false), "10");
+        assert_eq!(tick_label(0.25, lin, false), "0.25");
+        assert_eq!(tick_label(-1.5, lin, false), "-1.5");
+        assert_eq!(tick_label(1e-4, (0.0, 1e-3), false), "1e-4");
+        assert_eq!(tick_label(2.5e6, (0.0, 1e7), false), "2.5e6");
+        assert_eq!(tick_label(-2.2e-16, lin, false), "0");
+    }
+
+    #[test]
+    fn log_ticks_are_thinned_by_the_number_of_decades() {
+        let wide = (1e-3, 1e6);
+        assert_eq!(tick_label(100.0, wide, true), "100");
+        assert_eq!(tick_label(200.0, wide, true), "");
+        let mid = (0.01, 0.5);
+        assert_eq!(tick_label(0.05, mid, true), "0.05");
+        assert_eq!(tick_label(0.07, mid, true), "");
+        assert_eq!(tick_label(0.3, (0.1, 0.5), true), "0.3");
     }
 }
