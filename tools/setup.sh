@@ -56,7 +56,7 @@ if [ "$(cat "$kdir/kernel.json" 2>/dev/null)" != "$spec" ]; then
   say "registering the Rust kernel in .venv/share/jupyter/kernels/rust"
   tmp=$(mktemp -d)
   # evcxr writes its logos and editor files into $HOME/.local/share; take them from a scratch home.
-  HOME="$tmp" XDG_DATA_HOME="$tmp/.local/share" "$evcxr" --install >/dev/null
+  env -u JUPYTER_PATH -u JUPYTER_DATA_DIR HOME="$tmp" XDG_DATA_HOME="$tmp/.local/share" "$evcxr" --install >/dev/null
   mkdir -p "$kdir"
   cp "$tmp/.local/share/jupyter/kernels/rust/"* "$kdir/"
   rm -rf "$tmp"
