@@ -1,6 +1,6 @@
 # The course's commands. `make lab` and `make test` install whatever is missing first.
 #
-#   make lab                 JupyterLab on notebooks/ (localhost, with a token)
+#   make lab                 JupyterLab on notebooks/ (localhost, with a token; LAB_ARGS=… for more)
 #   make test                crate tests, runner tests, every notebook headless + timing table
 #   make test NB=07          only notebook 07 (any pytest -k expression works)
 #   make student             the student edition (solution cells emptied) in build/student/
@@ -18,6 +18,7 @@ export JUPYTER_PATH := $(ENV_DIR)/share/jupyter
 export JUPYTER_PREFER_ENV_PATH := 1
 NB ?=
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup lab test test-crate test-notebooks student clean
@@ -26,7 +27,7 @@ setup:
 	@bash tools/setup.sh
 
 lab: setup
-	$(ENV_DIR)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --no-browser $(ALLOW_ROOT)
+	$(ENV_DIR)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --no-browser $(ALLOW_ROOT) $(LAB_ARGS)
 
 test: setup test-crate test-notebooks
 
