@@ -58,10 +58,18 @@ def test_failed_exercise_check_fails_the_notebook(tmp_path, bare_slot):
 
 
 def test_notebook_over_its_time_limit_fails(tmp_path, bare_slot):
-    nb = notebook(new_code_cell("1"), new_code_cell("std::thread::sleep(std::time::Duration::from_secs(30));"))
+    nb = notebook(new_code_cell("1"), new_code_cell("std::thread::sleep(std::time::Duration::from_secs(120));"))
     result, _ = run(tmp_path, nb, slot=bare_slot, notebook_limit=8)
     assert result.failure is not None and "time limit of 8 s" in result.failure
-    assert result.seconds < 20
+    assert result.seconds < 60  # stopped at the deadline, not after the 120 s sleep
+
+
+def test_kernel_death_fails_the_notebook(tmp_path, bare_slot):
+    # The cell's code runs in a child of the kernel process; killing the parent kills the kernel.
+    kill = 'std::process::Command::new("kill").arg("-9").arg(std::os::unix::process::parent_id().to_string()).status().unwrap();'
+    nb = notebook(new_code_cell("1"), new_code_cell(kill), new_code_cell("2"))
+    result, _ = run(tmp_path, nb, slot=bare_slot, notebook_limit=60)
+    assert result.failure is not None and "kernel died" in result.failure, result.failure
 
 
 def test_clean_notebook_passes_and_is_timed(tmp_path, bare_slot):
