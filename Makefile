@@ -3,6 +3,7 @@
 #   make lab                 JupyterLab on notebooks/ (localhost, with a token; LAB_ARGS=… for more)
 #   make test                crate tests, runner tests, every notebook headless + timing table
 #   make test NB=07          only notebook 07 (any pytest -k expression works)
+#   make bench               interactive-speed measurements (table + build/bench.json)
 #   make student             the student edition (solution cells emptied) in build/student/
 #   make setup               only the installs (idempotent, quiet when nothing is missing)
 #   make clean               remove build/ (kernel build folders, executed notebooks, reports)
@@ -21,7 +22,7 @@ PYTEST_ARGS ?=
 LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test test-crate test-notebooks student clean
+.PHONY: setup lab test test-crate test-notebooks bench student clean
 
 setup:
 	@bash tools/setup.sh
@@ -36,6 +37,9 @@ test-crate:
 
 test-notebooks: setup
 	$(PY) -m pytest tests $(if $(NB),-k "$(NB)",) $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) tools/bench.py
 
 student: setup
 	$(PY) tests/student_edition.py build/student

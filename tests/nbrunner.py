@@ -53,12 +53,14 @@ class CellTime:
     index: int
     seconds: float
     source: str
+    end: float = 0.0  # time.monotonic() when the cell finished
 
 
 @dataclass
 class RunResult:
     name: str
     seconds: float = 0.0
+    started: float = 0.0  # time.monotonic() before the kernel was started
     cells: list[CellTime] = field(default_factory=list)
     failure: str | None = None
     executed: Path | None = None
@@ -181,7 +183,8 @@ class _Client(NotebookClient):
 
     def _on_executed(self, cell, cell_index, execute_reply):
         seconds = time.monotonic() - self._started.get(cell_index, time.monotonic())
-        self.cell_times.append(CellTime(cell_index, seconds, cell.source.splitlines()[0] if cell.source else ""))
+        first_line = cell.source.splitlines()[0] if cell.source else ""
+        self.cell_times.append(CellTime(cell_index, seconds, first_line, time.monotonic()))
         stderr, _ = _cell_text(cell)
         if PANIC.search(stderr):
             raise NotebookFailure(_describe(self._name, cell_index, cell, "panicked", stderr))
@@ -217,7 +220,7 @@ def execute(
         resources={"metadata": {"path": str(cwd or path.parent)}},
     )
     result = RunResult(name)
-    start = time.monotonic()
+    start = result.started = time.monotonic()
     try:
         client.execute(env=slot.env())
     except NotebookFailure as e:

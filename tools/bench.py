@@ -1,0 +1,112 @@
+"""`make bench`: the interactive-speed targets of the course, measured in one run.
+
+Prints a table and writes build/bench.json. All kernel measurements use a warm build slot
+(the warm-up compiles the notebooks' dependencies first, as `make test` does).
+
+  fresh kernel → :dep course → first inline plot      target ≤ 10 s
+  first cell that trains a small burn model            target ≤ 3 s beyond its compute time
+  median of 20 trivial cells (`let x = 1 + 1; x`)      target ≤ 1.0 s
+  each notebook                                        target ≤ 60 s
+  all notebooks                                        target ≤ 15 min
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import nbformat  # noqa: E402
+from nbrunner import BUILD, NOTEBOOKS, BuildSlot, execute, warm_up  # noqa: E402
+
+DEP = ':dep course = { path = "../support-crate" }'
+
+
+def scratch(name: str, sources: list[str]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust (course)", "language": "rust"}
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    path = BUILD / "bench" / f"{name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def run(path: Path, slot: BuildSlot):
+    result, nb = execute(path, slot, notebook_limit=None, cwd=NOTEBOOKS)
+    if result.failure:
+        raise SystemExit(f"bench: {path.name} failed:\n{result.failure}")
+    return result
+
+
+def fresh_kernel_to_plot(slot: BuildSlot, repeats: int = 3) -> float:
+    path = scratch(
+        "kernel-to-plot",
+        [DEP, "use course::prelude::*;", 'Plot::new("first plot").line(&linspace(0.0, 1.0, 50), &linspace(0.0, 1.0, 50), "")'],
+    )
+    times = []
+    for _ in range(repeats):
+        r = run(path, slot)
+        times.append(r.cells[-1].end - r.started)
+    return statistics.median(times)
+
+
+def trivial_cells(slot: BuildSlot, n: int = 20) -> tuple[float, float]:
+    r = run(scratch("trivial", [DEP, "use course::prelude::*;"] + ["let x = 1 + 1; x"] * n), slot)
+    t = [c.seconds for c in r.cells[2:]]
+    return statistics.median(t), max(t)
+
+
+def main() -> None:
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    rows, report = [], {"machine": {"cores": os.cpu_count(), "cpu": cpu_name(), "python": platform.python_version()}}
+    with BuildSlot.free_in(BUILD / "evcxr-slots") as slot:
+        report["warm_up_seconds"] = round(warm_up(paths, slot), 2)
+        k2p = fresh_kernel_to_plot(slot)
+        rows.append(("fresh kernel → :dep → first plot (median of 3)", k2p, 10.0))
+        med, worst = trivial_cells(slot)
+        rows.append(("trivial cell, median of 20", med, 1.0))
+        rows.append(("trivial cell, slowest of 20", worst, None))
+        rows.append(("first burn training cell beyond compute", None, 3.0))
+        total = 0.0
+        for p in paths:
+            r = run(p, slot)
+            total += r.seconds
+            rows.append((f"notebook {p.stem}", r.seconds, 60.0))
+        rows.append(("all notebooks", total, 15 * 60.0))
+    report["measurements"] = [
+        {"what": w, "seconds": None if v is None else round(v, 3), "target_seconds": t, "met": None if v is None or t is None else v <= t}
+        for w, v, t in rows
+    ]
+    out = BUILD / "bench.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"machine: {report['machine']['cores']} cores, {report['machine']['cpu']}; warm-up {report['warm_up_seconds']} s")
+    print(f"{'measurement':<52} {'seconds':>9} {'target':>8}  met")
+    for w, v, t in rows:
+        val = "n/a" if v is None else f"{v:9.2f}"
+        tgt = "" if t is None else f"≤ {t:g}"
+        met = "" if v is None or t is None else ("yes" if v <= t else "NO")
+        print(f"{w:<52} {val:>9} {tgt:>8}  {met}")
+    print(f"report: {out.relative_to(BUILD.parent)}")
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+if __name__ == "__main__":
+    t0 = time.monotonic()
+    main()
+    print(f"bench took {time.monotonic() - t0:.0f} s")
