@@ -19,6 +19,7 @@
 //! | [`linalg`] | triangular solves, Cholesky, Householder QR | 01 |
 //! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
 //! | [`data`] | toy data sets generated in code, seeded | 00 |
+//! | `nn` (feature `nn`) | burn MLPs with concrete training functions | 09 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
 //! closed forms, identities and independent implementations.
@@ -34,6 +35,8 @@ pub mod data;
 pub mod exercises;
 pub mod learning;
 pub mod linalg;
+#[cfg(feature = "nn")]
+pub mod nn;
 pub mod plot;
 pub mod prelude;
 pub mod rng;
