@@ -30,13 +30,16 @@ pub use plotters;
 pub use rand;
 pub use rand_distr;
 
+pub mod autodiff;
 pub mod check;
 pub mod data;
+pub mod dynamics;
 pub mod exercises;
 pub mod learning;
 pub mod linalg;
 #[cfg(feature = "nn")]
 pub mod nn;
+pub mod optim;
 pub mod plot;
 pub mod prelude;
 pub mod rng;

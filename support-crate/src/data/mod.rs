@@ -2,8 +2,11 @@
 //!
 //! Used in notebooks/00-welcome.ipynb and notebooks/01-perceptron-and-regression.ipynb.
 
+pub mod images;
 mod regression;
 mod separable;
+pub mod sequences;
+pub mod shapes;
 
 pub use regression::{noisy_line, regression_1d};
 pub use separable::separable_2d;

@@ -10,6 +10,15 @@
 
 pub mod nb00;
 pub mod nb01;
+pub mod nb02;
+pub mod nb03;
+pub mod nb04;
+pub mod nb05;
+pub mod nb06;
+pub mod nb07;
+pub mod nb08;
+pub mod nb09;
+pub mod nb10;
 
 use std::fmt;
 

@@ -1,0 +1,1 @@
+//! Exercises of notebook 04 (to be written for issue 4).
