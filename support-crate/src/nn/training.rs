@@ -1,0 +1,197 @@
+//! Minibatch training: the loop every model of notebooks 09–10 shares.
+//!
+//! One step draws a minibatch $B$ of the training set, computes the loss
+//! $\hat L(\theta) = \frac1{|B|}\sum_{i\in B}\ell(f_\theta(x_i), y_i)$, its gradient by
+//! backpropagation, records $\lVert\nabla_{W_l}\hat L\rVert$ for every layer $l$, and updates
+//! $$\theta \leftarrow \theta - \text{lr}\,\nabla\hat L(\theta)\quad\text{(SGD)}$$
+//! or by Adam. The report keeps the loss before each step and the per-layer gradient norms.
+//!
+//! ## Reference
+//! Goodfellow, Bengio & Courville, *Deep Learning* (2016), §8.1–8.5; Kingma & Ba (2015), *Adam*.
+//!
+//! Used in notebooks/09-training-deep-networks.ipynb and notebooks/10-architectures.ipynb.
+
+use super::Train;
+use crate::rng::{ChaCha8Rng, seeded};
+use burn::module::AutodiffModule;
+use burn::optim::{AdamConfig, GradientsParams, Optimizer, SgdConfig};
+use burn::tensor::Tensor;
+use burn::tensor::backend::AutodiffBackend;
+use std::time::Instant;
+
+/// Which update rule a training loop uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimizerKind {
+    /// Plain stochastic gradient descent, $\theta \leftarrow \theta - \text{lr}\,g$.
+    Sgd,
+    /// Adam with burn's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-5}$).
+    Adam,
+}
+
+/// How to train: number of steps, learning rate, minibatch size (0 = the full training set),
+/// update rule and the seed of the initialization, the minibatches and the dropout masks.
+///
+/// # Examples
+/// ```
+/// use course::nn::{TrainConfig, OptimizerKind};
+/// let tc = TrainConfig::sgd(200, 0.05).with_batch_size(32).with_seed(7);
+/// assert_eq!((tc.n_steps, tc.batch_size, tc.seed, tc.optimizer), (200, 32, 7, OptimizerKind::Sgd));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Number of parameter updates.
+    pub n_steps: usize,
+    /// Learning rate.
+    pub lr: f64,
+    /// Minibatch size; 0 or anything ≥ the training-set size means full batch.
+    pub batch_size: usize,
+    /// SGD or Adam.
+    pub optimizer: OptimizerKind,
+    /// Seed of everything random in the run.
+    pub seed: u64,
+}
+
+impl TrainConfig {
+    /// Full-batch SGD, seed 0.
+    pub fn sgd(n_steps: usize, lr: f64) -> Self {
+        TrainConfig { n_steps, lr, batch_size: 0, optimizer: OptimizerKind::Sgd, seed: 0 }
+    }
+
+    /// Full-batch Adam, seed 0.
+    pub fn adam(n_steps: usize, lr: f64) -> Self {
+        TrainConfig { n_steps, lr, batch_size: 0, optimizer: OptimizerKind::Adam, seed: 0 }
+    }
+
+    /// The same with minibatches of `batch_size`.
+    pub fn with_batch_size(self, batch_size: usize) -> Self {
+        TrainConfig { batch_size, ..self }
+    }
+
+    /// The same with another seed.
+    pub fn with_seed(self, seed: u64) -> Self {
+        TrainConfig { seed, ..self }
+    }
+
+    pub(crate) fn validate(&self, who: &str) {
+        assert!(self.n_steps > 0, "{who}: n_steps must be > 0, got 0");
+        assert!(self.lr > 0.0 && self.lr.is_finite(), "{who}: lr must be > 0, got {}", self.lr);
+    }
+}
+
+/// What a training run did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainReport {
+    /// The minibatch loss before each step (training mode: dropout on, batch statistics).
+    pub losses: Vec<f64>,
+    /// `grad_norms[step][l]`: the Frobenius norm of the loss gradient with respect to the
+    /// weights of layer `l` (input side first) at that step.
+    pub grad_norms: Vec<Vec<f64>>,
+    /// Seconds spent in the loop.
+    pub seconds: f64,
+}
+
+impl TrainReport {
+    /// The gradient norm of layer `layer` at every step.
+    ///
+    /// # Panics
+    /// If the model has no layer `layer`.
+    ///
+    /// # Examples
+    /// ```
+    /// let r = course::nn::TrainReport { losses: vec![1.0, 0.5], grad_norms: vec![vec![3.0, 4.0], vec![1.0, 2.0]], seconds: 0.0 };
+    /// assert_eq!(r.layer_grad_norms(1), vec![4.0, 2.0]);
+    /// ```
+    pub fn layer_grad_norms(&self, layer: usize) -> Vec<f64> {
+        let n_layers = self.grad_norms.first().map_or(0, Vec::len);
+        assert!(layer < n_layers, "layer_grad_norms: layer must be < {n_layers} (the number of layers), got {layer}");
+        self.grad_norms.iter().map(|g| g[layer]).collect()
+    }
+
+    /// The mean of the last `k` recorded losses (minibatch losses are noisy).
+    ///
+    /// # Panics
+    /// If `k` is 0 or more than the number of steps.
+    ///
+    /// # Examples
+    /// ```
+    /// let r = course::nn::TrainReport { losses: vec![4.0, 2.0, 1.0], grad_norms: vec![], seconds: 0.0 };
+    /// assert_eq!(r.tail_loss(2), 1.5);
+    /// ```
+    pub fn tail_loss(&self, k: usize) -> f64 {
+        assert!(k > 0 && k <= self.losses.len(), "tail_loss: k must be in 1..={}, got {k}", self.losses.len());
+        self.losses[self.losses.len() - k..].iter().sum::<f64>() / k as f64
+    }
+}
+
+/// A model the loop can train: it knows which of its tensors are "the weights of layer l".
+pub(crate) trait Layered: AutodiffModule<Train> {
+    fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64>;
+}
+
+/// The minibatch indices of one step: `batch_size` distinct indices of `0..n`.
+pub(crate) fn minibatch(rng: &mut ChaCha8Rng, n: usize, batch_size: usize) -> Vec<usize> {
+    if batch_size == 0 || batch_size >= n {
+        (0..n).collect()
+    } else {
+        rand::seq::index::sample(rng, n, batch_size).into_vec()
+    }
+}
+
+/// Trains `model` for `tc.n_steps` steps; `loss(model, batch, rng)` returns the scalar loss of
+/// a minibatch (the rng is for dropout masks).
+pub(crate) fn train_loop<M, F>(model: M, tc: &TrainConfig, n_train: usize, loss: F) -> (M, TrainReport)
+where
+    M: Layered,
+    F: FnMut(&M, &[usize], &mut ChaCha8Rng) -> Tensor<Train, 1>,
+{
+    match tc.optimizer {
+        OptimizerKind::Sgd => run(model, SgdConfig::new().init(), tc, n_train, loss),
+        OptimizerKind::Adam => run(model, AdamConfig::new().init(), tc, n_train, loss),
+    }
+}
+
+fn run<M, O, F>(mut model: M, mut optim: O, tc: &TrainConfig, n_train: usize, mut loss: F) -> (M, TrainReport)
+where
+    M: Layered,
+    O: Optimizer<M, Train>,
+    F: FnMut(&M, &[usize], &mut ChaCha8Rng) -> Tensor<Train, 1>,
+{
+    // Batches and masks have their own stream, distinct from the initialization's.
+    let mut rng = seeded(tc.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1));
+    let start = Instant::now();
+    let (mut losses, mut grad_norms) = (Vec::with_capacity(tc.n_steps), Vec::with_capacity(tc.n_steps));
+    for _ in 0..tc.n_steps {
+        let batch = minibatch(&mut rng, n_train, tc.batch_size);
+        let l = loss(&model, &batch, &mut rng);
+        losses.push(f64::from(l.clone().into_scalar()));
+        let grads = l.backward();
+        grad_norms.push(model.layer_grad_norms(&grads));
+        let grads = GradientsParams::from_grads(grads, &model);
+        model = optim.step(tc.lr, model, grads);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    (model, TrainReport { losses, grad_norms, seconds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minibatches_are_distinct_indices_in_range() {
+        let mut rng = seeded(3);
+        let b = minibatch(&mut rng, 50, 20);
+        let mut s = b.clone();
+        s.sort_unstable();
+        s.dedup();
+        assert_eq!(s.len(), 20);
+        assert!(b.iter().all(|&i| i < 50));
+        assert_eq!(minibatch(&mut rng, 5, 0), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    #[should_panic(expected = "lr must be > 0, got -0.1")]
+    fn negative_lr_is_rejected() {
+        TrainConfig::sgd(10, -0.1).validate("test");
+    }
+}
