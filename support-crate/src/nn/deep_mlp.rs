@@ -21,7 +21,8 @@ use super::training::{Layered, TrainConfig, TrainReport, train_loop};
 use super::{Activation, Inner, Init, Train, dropout_mask};
 use crate::rng::seeded;
 use burn::module::{AutodiffModule, Module};
-use burn::nn::{BatchNorm, BatchNormConfig, Linear};
+use super::batch_norm::BatchNorm1d;
+use burn::nn::Linear;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{ElementConversion, Tensor, activation};
 use ndarray::Array2;
@@ -107,7 +108,7 @@ impl MlpConfig {
 #[derive(Module, Debug)]
 pub(crate) struct MlpNet<B: Backend> {
     layers: Vec<Linear<B>>,
-    norms: Vec<BatchNorm<B>>,
+    norms: Vec<BatchNorm1d<B>>,
     tanh: bool,
 }
 
@@ -116,7 +117,7 @@ impl<B: Backend> MlpNet<B> {
         let mut rng = seeded(seed);
         let dims = cfg.dims();
         let layers = dims.windows(2).map(|w| linear(&cfg.init.sample(&mut rng, w[0], w[1]), device)).collect();
-        let norms = if cfg.batch_norm { (0..cfg.depth).map(|_| BatchNormConfig::new(cfg.width).init(device)).collect() } else { Vec::new() };
+        let norms = if cfg.batch_norm { (0..cfg.depth).map(|_| BatchNorm1d::new(cfg.width, device)).collect() } else { Vec::new() };
         MlpNet { layers, norms, tanh: cfg.activation == Activation::Tanh }
     }
 

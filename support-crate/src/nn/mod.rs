@@ -11,11 +11,13 @@
 //! | `mlp` | a small MLP and a full-batch Adam fit in 1-D | bench |
 //! | `init` | Xavier, He, too small, too large | 09 |
 //! | `dropout` | inverted dropout masks | 09 |
+//! | `batch_norm` | batch normalization | 09 |
 //! | `deep_mlp` | deep MLP with batch norm and dropout; gradients layer by layer | 09 |
 //! | `training` | the minibatch loop (SGD/Adam) with per-layer gradient norms | 09, 10 |
 //!
 //! Load with `:dep course = { path = "../support-crate", features = ["nn"] }`.
 
+mod batch_norm;
 mod convert;
 mod deep_mlp;
 mod dropout;
@@ -23,6 +25,7 @@ mod init;
 mod mlp;
 mod training;
 
+pub use batch_norm::batch_norm;
 pub use deep_mlp::{DeepMlp, GradientProfile, MlpConfig, gradient_profile, train_mlp};
 pub use dropout::dropout_mask;
 pub use init::Init;
