@@ -10,9 +10,17 @@
 //! $\nabla_{W_l}\mathcal L = h_{l-1}\delta_l^\top$: each layer multiplies the backward signal by
 //! a random matrix, and its size after $L$ layers is a product of $L$ factors.
 //!
+//! Hidden layers $2,\dots,L$ can instead be **residual** blocks,
+//! $h_l = h_{l-1} + \tfrac1L\,\sigma(z_l)$ (the forward Euler step of $\dot h = \sigma(W(t)h+b(t))$
+//! with step $1/L$), or **highway** blocks,
+//! $h_l = T_l\odot\sigma(z_l) + (1-T_l)\odot h_{l-1}$ with the gate
+//! $T_l = \operatorname{sigmoid}(W^T_l h_{l-1} + b^T_l)$, $b^T_l = -2$ at initialization (mostly carry).
+//! Both give the backward signal an identity path: $\partial h_l/\partial h_{l-1} = I + \dots$
+//!
 //! ## Reference
 //! Glorot & Bengio (2010); He et al. (2015); Ioffe & Szegedy (2015), *Batch normalization*;
-//! Srivastava et al. (2014), *Dropout*; Goodfellow, Bengio & Courville (2016), §6.5, §8.7.1.
+//! Srivastava et al. (2014), *Dropout*; Srivastava, Greff & Schmidhuber (2015), *Highway
+//! networks*; He, Zhang, Ren & Sun (2016), *Deep residual learning*; Goodfellow, Bengio & Courville (2016), §6.5, §8.7.1.
 //!
 //! Used in notebooks/09-training-deep-networks.ipynb.
 
@@ -20,12 +28,27 @@ use super::convert::{linear, matrix, norm, rows, to_array2, values};
 use super::training::{Layered, TrainConfig, TrainReport, train_loop};
 use super::{Activation, Inner, Init, Train, dropout_mask};
 use crate::rng::seeded;
-use burn::module::{AutodiffModule, Module};
+use burn::module::{AutodiffModule, Module, Param};
 use super::batch_norm::BatchNorm1d;
 use burn::nn::Linear;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{ElementConversion, Tensor, activation};
 use ndarray::Array2;
+
+/// How hidden layers $2,\dots,L$ combine with their input (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// $h_l = \sigma(z_l)$.
+    Plain,
+    /// $h_l = h_{l-1} + \sigma(z_l)/L$.
+    Residual,
+    /// $h_l = T_l\odot\sigma(z_l) + (1-T_l)\odot h_{l-1}$.
+    Highway,
+}
+
+/// The bias of the highway gates at initialization: $\operatorname{sigmoid}(-2)\approx 0.12$ of
+/// each layer's transform is let through, the rest is carried.
+pub const HIGHWAY_GATE_BIAS: f64 = -2.0;
 
 /// The architecture of a [`DeepMlp`]: `depth` hidden layers of `width` units between `dim_in`
 /// inputs and `dim_out` outputs. `Copy`, so a notebook can vary one field at a time.
@@ -55,12 +78,14 @@ pub struct MlpConfig {
     pub batch_norm: bool,
     /// Dropout probability after each hidden activation (default 0, off).
     pub dropout: f64,
+    /// Plain, residual or highway hidden layers (default plain).
+    pub block: Block,
 }
 
 impl MlpConfig {
     /// ReLU, He initialization, no batch norm, no dropout.
     pub fn new(dim_in: usize, width: usize, depth: usize, dim_out: usize) -> Self {
-        MlpConfig { dim_in, width, depth, dim_out, activation: Activation::Relu, init: Init::He, batch_norm: false, dropout: 0.0 }
+        MlpConfig { dim_in, width, depth, dim_out, activation: Activation::Relu, init: Init::He, batch_norm: false, dropout: 0.0, block: Block::Plain }
     }
 
     /// The same with another activation.
@@ -83,11 +108,18 @@ impl MlpConfig {
         MlpConfig { dropout: p, ..self }
     }
 
-    /// Number of trainable parameters (weights, biases, and BN's $\gamma, \beta$).
+    /// The same with another kind of hidden block.
+    pub fn with_block(self, block: Block) -> Self {
+        MlpConfig { block, ..self }
+    }
+
+    /// Number of trainable parameters (weights, biases, BN's $\gamma, \beta$, highway gates).
     pub fn n_params(&self) -> usize {
         let dims = self.dims();
         let linear: usize = dims.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
-        linear + if self.batch_norm { 2 * self.width * self.depth } else { 0 }
+        let bn = if self.batch_norm { 2 * self.width * self.depth } else { 0 };
+        let gates = if self.block == Block::Highway { (self.depth - 1) * (self.width * self.width + self.width) } else { 0 };
+        linear + bn + gates
     }
 
     fn dims(&self) -> Vec<usize> {
@@ -109,7 +141,9 @@ impl MlpConfig {
 pub(crate) struct MlpNet<B: Backend> {
     layers: Vec<Linear<B>>,
     norms: Vec<BatchNorm1d<B>>,
+    gates: Vec<Linear<B>>,
     tanh: bool,
+    residual: bool,
 }
 
 impl<B: Backend> MlpNet<B> {
@@ -118,10 +152,22 @@ impl<B: Backend> MlpNet<B> {
         let dims = cfg.dims();
         let layers = dims.windows(2).map(|w| linear(&cfg.init.sample(&mut rng, w[0], w[1]), device)).collect();
         let norms = if cfg.batch_norm { (0..cfg.depth).map(|_| BatchNorm1d::new(cfg.width, device)).collect() } else { Vec::new() };
-        MlpNet { layers, norms, tanh: cfg.activation == Activation::Tanh }
+        let gates = if cfg.block == Block::Highway {
+            (1..cfg.depth)
+                .map(|_| {
+                    let mut g = linear(&Init::Xavier.sample(&mut rng, cfg.width, cfg.width), device);
+                    g.bias = Some(Param::from_tensor(Tensor::full([cfg.width], HIGHWAY_GATE_BIAS, device)));
+                    g
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        MlpNet { layers, norms, gates, tanh: cfg.activation == Activation::Tanh, residual: cfg.block == Block::Residual }
     }
 
-    /// `probes[l]` (if given) is added to $z_{l+1}$, `masks[l]` (if given) multiplies $h_{l+1}$;
+    /// `probes[l]` (if given) is added to $h_{l+1}$ (so that its gradient is
+    /// $\partial\mathcal L/\partial h_{l+1}$), `masks[l]` (if given) multiplies $h_{l+1}$;
     /// `trace` receives the mean square of each hidden $h_l$.
     fn forward_with(
         &self,
@@ -131,18 +177,28 @@ impl<B: Backend> MlpNet<B> {
         mut trace: Option<&mut Vec<f64>>,
     ) -> Tensor<B, 2> {
         let last = self.layers.len() - 1;
+        let step = 1.0 / last as f64; // 1/L for L hidden layers
         for (l, layer) in self.layers.iter().enumerate() {
-            x = layer.forward(x);
             if l == last {
-                break;
+                return layer.forward(x);
             }
+            let mut z = layer.forward(x.clone());
+            if let Some(bn) = self.norms.get(l) {
+                z = bn.forward(z);
+            }
+            let a = if self.tanh { activation::tanh(z) } else { activation::relu(z) };
+            x = match (l, self.residual, l.checked_sub(1).and_then(|k| self.gates.get(k))) {
+                (0, _, _) => a,
+                (_, true, _) => x + a.mul_scalar(step),
+                (_, _, Some(gate)) => {
+                    let t = activation::sigmoid(gate.forward(x.clone()));
+                    t.clone() * a + (t.neg() + 1.0) * x
+                }
+                _ => a,
+            };
             if let Some(p) = probes.get(l) {
                 x = x + p.clone();
             }
-            if let Some(bn) = self.norms.get(l) {
-                x = bn.forward(x);
-            }
-            x = if self.tanh { activation::tanh(x) } else { activation::relu(x) };
             if let Some(t) = trace.as_deref_mut() {
                 t.push(x.clone().square().mean().into_scalar().elem::<f64>());
             }
@@ -150,7 +206,7 @@ impl<B: Backend> MlpNet<B> {
                 x = x * m.clone();
             }
         }
-        x
+        unreachable!("the output layer returns")
     }
 }
 
@@ -237,8 +293,8 @@ pub struct GradientProfile {
     pub loss: f64,
     /// $\lVert\nabla_{W_l}\mathcal L\rVert_F$ for $l = 1,\dots,L+1$ (input side first).
     pub weight_grad_norms: Vec<f64>,
-    /// $\lVert\delta_l\rVert_F = \lVert\partial\mathcal L/\partial z_l\rVert_F$ (over the whole batch)
-    /// for the hidden layers $l = 1,\dots,L$: the backward signal.
+    /// $\lVert\partial\mathcal L/\partial h_l\rVert_F$ (over the whole batch) for the hidden layers
+    /// $l = 1,\dots,L$: the backward signal reaching the output of layer $l$.
     pub signal_norms: Vec<f64>,
     /// The mean square of the hidden activations $h_l$, $l = 1,\dots,L$: the forward signal.
     pub activation_ms: Vec<f64>,

@@ -100,6 +100,38 @@ impl Init {
     }
 }
 
+/// A random `n × n` orthogonal matrix ($Q^\top Q = I$: every singular value is 1), from the
+/// Gram–Schmidt orthonormalization of a Gaussian matrix (with the sign convention that makes
+/// it Haar-distributed). The initialization of recurrent weights of Saxe, McClelland & Ganguli
+/// (2014): the linear part of the recurrence then neither shrinks nor stretches any direction.
+///
+/// # Panics
+/// If `n == 0`.
+///
+/// # Examples
+/// ```
+/// let q = course::nn::orthogonal(&mut course::rng::seeded(0), 5);
+/// let qtq = q.t().dot(&q);
+/// assert!((0..5).all(|i| (0..5).all(|j| (qtq[[i, j]] - if i == j { 1.0 } else { 0.0 }).abs() < 1e-12)));
+/// ```
+pub fn orthogonal(rng: &mut impl Rng, n: usize) -> Array2<f64> {
+    assert!(n > 0, "orthogonal: n must be > 0, got 0");
+    let mut q = Init::Std(1.0).sample(rng, n, n);
+    for j in 0..n {
+        // Modified Gram–Schmidt, twice for orthogonality to rounding.
+        for _ in 0..2 {
+            for k in 0..j {
+                let d = q.column(j).dot(&q.column(k));
+                let qk = q.column(k).to_owned();
+                q.column_mut(j).scaled_add(-d, &qk);
+            }
+        }
+        let nrm = q.column(j).dot(&q.column(j)).sqrt();
+        q.column_mut(j).mapv_inplace(|v| v / nrm);
+    }
+    q
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +161,15 @@ mod tests {
             let ratio = z.dot(&z) / 4000.0 * n as f64 / h2;
             assert!((ratio / factor - 1.0).abs() < 0.1, "{init:?}: {ratio} vs {factor}");
         }
+    }
+
+    #[test]
+    fn orthogonal_preserves_norms() {
+        // Oracle: ‖Qx‖ = ‖x‖ for every x when QᵀQ = I.
+        let q = orthogonal(&mut crate::rng::seeded(1), 30);
+        let x = ndarray::Array1::from(crate::rng::normal_vec(&mut crate::rng::seeded(2), 30));
+        let (a, b) = (q.dot(&x), x.clone());
+        assert!((a.dot(&a) - b.dot(&b)).abs() < 1e-10 * b.dot(&b));
     }
 
     #[test]
