@@ -33,7 +33,7 @@ lab: setup
 test: setup test-crate test-notebooks
 
 test-crate:
-	cargo test --workspace --locked --all-features
+	cargo test --workspace --locked
 
 test-notebooks: setup
 	$(PY) -m pytest tests $(if $(NB),-k "$(NB)",) $(PYTEST_ARGS)

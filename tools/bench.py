@@ -58,7 +58,6 @@ def fresh_kernel_to_plot(slot: BuildSlot, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-DEP_NN = ':dep course = { path = "../support-crate", features = ["nn"] }'
 FIT = (
     "let x = course::linspace(-1.0, 1.0, 64);\n"
     "let y: Vec<f64> = x.iter().map(|t| (3.0 * t).sin()).collect();\n"
@@ -69,7 +68,7 @@ FIT = (
 
 def first_burn_cell(slot: BuildSlot) -> tuple[float, float]:
     """(cell time minus its compute time, compute time) of the first cell that trains a burn MLP."""
-    r = run(scratch("first-burn", [DEP_NN, FIT]), slot)
+    r = run(scratch("first-burn", [DEP, FIT]), slot)
     text = "".join(o.get("text", "") for o in r.notebook.cells[-1].outputs)
     compute = float(text.split("COMPUTE", 1)[1].split()[0])
     return r.cells[-1].seconds - compute, compute

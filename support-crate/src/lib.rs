@@ -19,7 +19,7 @@
 //! | [`linalg`] | triangular solves, Cholesky, Householder QR | 01 |
 //! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
 //! | [`data`] | toy data sets generated in code, seeded | 00 |
-//! | `nn` (feature `nn`) | burn MLPs with concrete training functions | 09 |
+//! | [`nn`] | burn networks (in the nn engine) behind concrete training functions | 09 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
 //! closed forms, identities and independent implementations.
@@ -37,7 +37,6 @@ pub mod dynamics;
 pub mod exercises;
 pub mod learning;
 pub mod linalg;
-#[cfg(feature = "nn")]
 pub mod nn;
 pub mod optim;
 pub mod plot;

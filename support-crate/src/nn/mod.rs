@@ -1,16 +1,29 @@
-//! Neural networks on burn (ndarray backend, autodiff), behind the `nn` feature.
+//! Neural networks, trained by burn (ndarray backend, reverse-mode autodiff) in the nn engine.
 //!
-//! Generic burn code (models, training loops) is compiled once, here, and exposed through
-//! concrete, non-generic functions: a notebook cell that calls them compiles in about a second,
-//! where a cell holding a generic burn training loop would compile for many.
+//! The burn code lives in `nn-engine/`, a shared library compiled once in release mode; this
+//! module is its interface: concrete functions on plain Rust data (`&[f64]`, `Vec<f64>`,
+//! report structs) and handles to trained models. The Rust kernel then never analyses or links
+//! burn, so a notebook that trains networks answers as fast as one that does not (see
+//! nn-engine/Cargo.toml for the measurements behind this design).
 //!
-//! Load with `:dep course = { path = "../support-crate", features = ["nn"] }`.
+//! ```
+//! use course::nn::{fit_regressor_1d, Activation};
+//! let x = course::linspace(-1.0, 1.0, 32);
+//! let y: Vec<f64> = x.iter().map(|t| t * t).collect();
+//! let (model, report) = fit_regressor_1d(&x, &y, &[16], Activation::Tanh, 200, 1e-2, 0);
+//! assert!(report.losses[199] < report.losses[0]);
+//! assert_eq!(model.n_params(), 16 + 16 + 16 + 1);
+//! ```
 
+mod engine;
 mod mlp;
+#[doc(hidden)]
+pub mod wire;
 
 pub use mlp::{Activation, FitReport, Regressor, fit_regressor_1d};
 
-/// The backend for inference: burn's ndarray backend in `f32`.
-pub type Inner = burn::backend::NdArray<f32>;
-/// The backend for training: [`Inner`] with reverse-mode autodiff.
-pub type Train = burn::backend::Autodiff<Inner>;
+/// Number of models the engine currently holds for this process (each [`Regressor`] etc. holds
+/// one until dropped).
+pub fn live_models() -> usize {
+    engine::call("live_handles", wire::Value::Unit).usize().expect("a count")
+}
