@@ -19,6 +19,8 @@
 //! | [`linalg`] | triangular solves, Cholesky, Householder QR | 01 |
 //! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
 //! | [`data`] | toy data sets generated in code, seeded | 00 |
+//! | [`stochastic`] | SDEs: Euler–Maruyama, GBM, Ornstein–Uhlenbeck | 12 |
+//! | [`sampling`] | Monte Carlo, random-walk Metropolis | 14 |
 //! | [`nn`] | burn networks (in the nn engine) behind concrete training functions | 09 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
@@ -42,7 +44,9 @@ pub mod optim;
 pub mod plot;
 pub mod prelude;
 pub mod rng;
+pub mod sampling;
 pub mod stats;
+pub mod stochastic;
 
 /// `n` equally spaced points from `low` to `high` inclusive (NumPy's `linspace`).
 ///
