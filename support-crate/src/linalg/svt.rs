@@ -52,13 +52,30 @@ pub fn svt(y: &Array2<f64>, tau: f64) -> Array2<f64> {
 ///
 /// # Examples
 /// ```
-/// use ndarray::{array, Array2};
-/// // A rank-one 3 × 3 matrix with its centre entry hidden: completion fills in 2·2 = 4.
-/// let y = array![[1.0, 2.0, 3.0], [2.0, f64::NAN, 6.0], [3.0, 6.0, 9.0]];
-/// let mask = y.mapv(|v| !v.is_nan());
-/// let z = course::linalg::soft_impute(&y, &mask, 1e-3, 500);
-/// assert!((z[[1, 1]] - 4.0).abs() < 1e-2);
+/// use ndarray::Array2;
+/// use course::linalg::{soft_impute, with_singular_values};
+/// // A 40 × 30 matrix of rank 2, half of its entries hidden.
+/// let mut rng = course::rng::seeded(103);
+/// let mut s = vec![0.0; 30];
+/// s[0] = 5.0;
+/// s[1] = 3.0;
+/// let low = with_singular_values(&mut rng, 40, 30, &s);
+/// let u = course::rng::uniform_vec(&mut rng, 1200, 0.0, 1.0);
+/// let mask = Array2::from_shape_vec((40, 30), u.iter().map(|&v| v < 0.5).collect()).unwrap();
+/// let z = soft_impute(&low, &mask, 0.1, 100);
+/// let (mut err, mut norm) = (0.0, 0.0);
+/// for ((i, j), &seen) in mask.indexed_iter() {
+///     if !seen {
+///         err += (z[[i, j]] - low[[i, j]]).powi(2);
+///         norm += low[[i, j]].powi(2);
+///     }
+/// }
+/// assert!((err / norm).sqrt() < 0.15); // the hidden half, recovered to within 15 %
 /// ```
+///
+/// The iteration is a proximal gradient method with step 1: a smaller `tau` means less
+/// shrinkage bias at convergence but slower progress (with `tau` → 0 it stands still), so
+/// `tau` is best set a little below the smallest singular value worth keeping.
 pub fn soft_impute(observed: &Array2<f64>, mask: &Array2<bool>, tau: f64, n_iter: usize) -> Array2<f64> {
     assert_eq!(
         observed.dim(),
