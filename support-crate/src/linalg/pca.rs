@@ -109,7 +109,7 @@ impl Pca {
     pub fn inverse_transform(&self, z: &Array2<f64>) -> Array2<f64> {
         let k = self.components.nrows();
         assert_eq!(z.ncols(), k, "Pca::inverse_transform: z must have n_components = {k} columns, got {}", z.ncols());
-        z.dot(&self.components) + &self.mean.view().insert_axis(Axis(0))
+        z.dot(&self.components) + self.mean.view().insert_axis(Axis(0))
     }
 }
 

@@ -6,10 +6,10 @@
 //! $Q^\top A = \tilde U\Sigma V^\top$ gives $A\approx QQ^\top A = (Q\tilde U)\Sigma V^\top$, truncated
 //! to rank $k$. Cost $O(mn\ell(2q+1))$ instead of $O(mn\min(m,n))$. The expected range error obeys
 //! (HMT Corollary 10.10, for $p\ge 2$)
-//! $$\mathbb E\lVert A - QQ^\top A\rVert_2 \le \Big[\Big(1+\sqrt{\tfrac{k}{p-1}}\Big)\sigma_{k+1}^{2q+1}
-//!   + \frac{e\sqrt{k+p}}{p}\Big(\sum_{j>k}\sigma_j^{2(2q+1)}\Big)^{1/2}\Big]^{1/(2q+1)},$$
+//! $$\mathbb E\lVert A - QQ^\top A\rVert_2 \le \Big[\Big(1+\sqrt{\tfrac{k}{p-1}}\Big)\sigma_{k+1}^{2q+1} +
+//!   \frac{e\sqrt{k+p}}{p}\Big(\sum_{j>k}\sigma_j^{2(2q+1)}\Big)^{1/2}\Big]^{1/(2q+1)},$$
 //! and the rank-$k$ result $\hat A_k$ satisfies
-//! $\sigma_{k+1}\le\lVert A-\hat A_k\rVert_2\le\sigma_{k+1}+\lVert A-QQ^\top A\rVert_2$.
+//! $$\sigma_{k+1}\le\lVert A-\hat A_k\rVert_2\le\sigma_{k+1}+\lVert A-QQ^\top A\rVert_2 .$$
 //!
 //! ## Reference
 //! N. Halko, P.-G. Martinsson & J. A. Tropp (2011), *Finding structure with randomness:
@@ -136,8 +136,8 @@ mod tests {
         let a = with_singular_values(&mut rng, 30, 10, &s);
         let r = randomized_svd(&mut rng, &a, 5, 2, 0);
         assert!((r.reconstruct() - &a).iter().all(|e| e.abs() < 1e-12));
-        for i in 0..5 {
-            assert!((r.s[i] - s[i]).abs() < 1e-12);
+        for (computed, exact) in r.s.iter().zip(&s) {
+            assert!((computed - exact).abs() < 1e-12);
         }
         let u = &r.u;
         assert!((u.t().dot(u) - Array2::<f64>::eye(5)).iter().all(|e| e.abs() < 1e-12));

@@ -73,8 +73,8 @@ pub fn with_singular_values(rng: &mut impl Rng, m: usize, n: usize, s: &[f64]) -
     let u = random_orthogonal(rng, m);
     let v = random_orthogonal(rng, n);
     let mut us = Array2::<f64>::zeros((m, r));
-    for j in 0..r {
-        us.column_mut(j).assign(&(&u.column(j) * s[j]));
+    for (j, &sj) in s.iter().enumerate() {
+        us.column_mut(j).assign(&(&u.column(j) * sj));
     }
     us.dot(&v.slice(ndarray::s![.., ..r]).t())
 }
