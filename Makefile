@@ -39,6 +39,7 @@ test-notebooks: setup
 	$(PY) -m pytest tests $(if $(NB),-k "$(NB)",) $(PYTEST_ARGS)
 
 bench: setup
+	@$(PY) -c 'import numpy' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -r benches/requirements.txt
 	$(PY) tools/bench.py
 
 student: setup
