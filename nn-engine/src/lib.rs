@@ -12,6 +12,7 @@
 #[path = "../../support-crate/src/nn/wire.rs"]
 pub mod wire;
 
+pub mod autodiff_example;
 pub mod mlp;
 pub mod registry;
 
@@ -30,6 +31,7 @@ pub const PROTOCOL: u32 = 1;
 /// Runs operation `op` on `args`: the table of everything the engine can do.
 pub fn dispatch(op: &str, args: &Value) -> Result<Value, String> {
     let r = match op {
+        "autodiff_example_gradient" => autodiff_example::gradient_op(args),
         "fit_regressor_1d" => mlp::fit_regressor_1d_op(args),
         "regressor_predict" => mlp::predict_op(args),
         "regressor_n_params" => mlp::n_params_op(args),

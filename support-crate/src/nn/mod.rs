@@ -15,7 +15,7 @@
 //! assert_eq!(model.n_params(), 16 + 16 + 16 + 1);
 //! ```
 
-mod engine;
+pub(crate) mod engine;
 mod mlp;
 #[doc(hidden)]
 pub mod wire;
