@@ -159,9 +159,9 @@ mod tests {
     #[test]
     fn fixed_point_multiplier_oracle_below_the_first_doubling() {
         // λ = ln|2 − r| on the stable fixed point (1 < r < 3).
-        for r in [1.5, 2.2, 2.9] {
+        for r in [1.5f64, 2.2, 2.9] {
             let lam = logistic_lyapunov(r, 0.4, 20_000, 1000);
-            assert!((lam - (2.0 - r as f64).abs().ln()).abs() < 1e-6, "r = {r}: {lam}");
+            assert!((lam - (2.0 - r).abs().ln()).abs() < 1e-6, "r = {r}: {lam}");
         }
     }
 
