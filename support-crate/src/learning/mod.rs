@@ -20,6 +20,6 @@ mod random_features;
 mod relu_interpolant;
 mod sawtooth;
 
-pub use random_features::{FeatureKind, GaussianBumps, RandomFeatureRates, RandomFeatures, random_feature_rates};
+pub use random_features::{FeatureKind, GaussianBumps, RandomFeatureRates, RandomFeatures, monte_carlo_rates, random_feature_rates};
 pub use relu_interpolant::{ShallowRelu, linear_interpolate, relu};
 pub use sawtooth::{count_linear_pieces, sawtooth, sawtooth_shallow, sawtooth_units, tent};

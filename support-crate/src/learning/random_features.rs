@@ -209,6 +209,63 @@ impl GaussianBumps {
     }
 }
 
+impl GaussianBumps {
+    /// `n_bumps` bumps with centres $c_i\sim\mathcal N(0, I_{\text{dim}})$, amplitudes
+    /// $\alpha_i = \pm 1$ alternating, and scale $\sigma = 1/\sqrt{\text{dim}}$ (widths matched
+    /// to inputs $x\sim\mathcal N(0, I)$, so the target stays of order one in every dimension).
+    ///
+    /// # Panics
+    /// If `dim == 0` or `n_bumps == 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::GaussianBumps;
+    /// let f = GaussianBumps::random(&mut course::rng::seeded(1), 10, 3);
+    /// assert_eq!((f.dim(), f.alphas.len()), (10, 3));
+    /// assert!((f.scale - 10f64.sqrt().recip()).abs() < 1e-15);
+    /// ```
+    pub fn random(rng: &mut impl Rng, dim: usize, n_bumps: usize) -> Self {
+        assert!(dim > 0 && n_bumps > 0, "GaussianBumps::random: dim and n_bumps must be > 0, got {dim} and {n_bumps}");
+        let centers: Array2<f64> = Array2::from_shape_fn((n_bumps, dim), |_| StandardNormal.sample(rng));
+        let alphas = (0..n_bumps).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        GaussianBumps::new(centers, alphas, 1.0 / (dim as f64).sqrt())
+    }
+}
+
+/// Relative errors $\lVert f - f_n\rVert/\lVert f\rVert$ (empirical $L^2$ on `n_test` points
+/// $x\sim\mathcal N(0, I)$) of the Monte Carlo networks $f_n$ (cosine features of the target's
+/// scale, [`GaussianBumps::monte_carlo_weights`]) for each width in `widths`, as
+/// $\big(\text{mean}_{\text{seeds}}\lVert f-f_n\rVert^2 / \text{mean}_{\text{seeds}}\lVert f\rVert^2\big)^{1/2}$
+/// over `n_seeds` seeds `seed, seed + 1, …`. No least squares: cheap in any dimension.
+///
+/// # Panics
+/// If `n_seeds == 0`, `n_test == 0` or some width is 0.
+///
+/// # Examples
+/// ```
+/// use course::learning::{monte_carlo_rates, GaussianBumps};
+/// let f = GaussianBumps::random(&mut course::rng::seeded(3), 4, 2);
+/// let e = monte_carlo_rates(&f, &[10, 1000], 10, 300, 5);
+/// assert!(e[1] < 0.2 * e[0]); // 100× the width: about 10× smaller
+/// ```
+pub fn monte_carlo_rates(target: &GaussianBumps, widths: &[usize], n_seeds: usize, n_test: usize, seed: u64) -> Vec<f64> {
+    assert!(n_seeds > 0 && n_test > 0, "monte_carlo_rates: n_seeds and n_test must be > 0, got {n_seeds} and {n_test}");
+    assert!(widths.iter().all(|&n| n > 0), "monte_carlo_rates: widths must be > 0");
+    let dim = target.dim();
+    let (mut err2, mut norm2) = (vec![0.0; widths.len()], 0.0);
+    for s in 0..n_seeds {
+        let mut rng = crate::rng::seeded(seed + s as u64);
+        let x_test: Array2<f64> = Array2::from_shape_fn((n_test, dim), |_| StandardNormal.sample(&mut rng));
+        let y = target.eval(&x_test);
+        norm2 += y.dot(&y) / n_test as f64;
+        for (i, &n) in widths.iter().enumerate() {
+            let rf = RandomFeatures::cosine(&mut rng, dim, n, target.scale);
+            err2[i] += mse(&rf.predict(&x_test, &target.monte_carlo_weights(&rf)), &y);
+        }
+    }
+    err2.into_iter().map(|e| (e / norm2).sqrt()).collect()
+}
+
 /// Root-mean-square errors of width-`n` random-feature approximations of `target`, for each
 /// `n` in `widths`, averaged over `n_seeds` random layers: $\big(\text{mean}_{\text{seeds}}\,
 /// \text{MSE}\big)^{1/2}$ on `n_test` fresh points $x\sim\mathcal N(0, I)$, for the Monte Carlo
@@ -309,6 +366,19 @@ mod tests {
         assert!((p + 0.5).abs() < 0.1, "exponent {p}");
         for i in 0..widths.len() {
             assert!(r.least_squares_train[i] <= r.monte_carlo_train[i] + 1e-12);
+        }
+    }
+
+    #[test]
+    fn monte_carlo_rate_is_the_same_in_every_dimension() {
+        // Maurey: the exponent −1/2 does not depend on the dimension.
+        let widths = [8, 32, 128, 512];
+        let ws: Vec<f64> = widths.iter().map(|&n| n as f64).collect();
+        for dim in [1, 8, 64] {
+            let f = GaussianBumps::random(&mut crate::rng::seeded(dim as u64), dim, 3);
+            let e = monte_carlo_rates(&f, &widths, 20, 300, 40);
+            let p = crate::dynamics::loglog_slope(&ws, &e);
+            assert!((p + 0.5).abs() < 0.1, "dim {dim}: exponent {p}");
         }
     }
 

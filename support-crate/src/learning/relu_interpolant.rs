@@ -95,6 +95,35 @@ impl ShallowRelu {
         ShallowRelu::new(values[0], a, vec![1.0; n], b)
     }
 
+    /// The width-`width` network with knots $x_0 + j\,(x_{\text{last}} - x_0)/\text{width}$,
+    /// $j = 0, \dots, \text{width} - 1$ (inner weights 1), whose output bias and outer weights
+    /// minimize $\sum_i (f(x_i) - y_i)^2$ (least squares by QR).
+    ///
+    /// # Errors
+    /// If the least-squares problem is rank deficient (fewer distinct `xs` than `width + 1`).
+    ///
+    /// # Panics
+    /// If `width == 0`, the lengths differ, or `xs` is not strictly increasing.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::ShallowRelu;
+    /// // |x − 1/2| on [0, 1] is exactly a width-2 network with knots 0 and 1/2.
+    /// let xs = course::linspace(0.0, 1.0, 101);
+    /// let ys: Vec<f64> = xs.iter().map(|x| (x - 0.5f64).abs()).collect();
+    /// let net = ShallowRelu::fit_uniform_knots(&xs, &ys, 2).unwrap();
+    /// assert!((net.eval(0.8) - 0.3).abs() < 1e-12);
+    /// ```
+    pub fn fit_uniform_knots(xs: &[f64], ys: &[f64], width: usize) -> Result<Self, crate::linalg::LinalgError> {
+        slopes("ShallowRelu::fit_uniform_knots", xs, ys);
+        assert!(width > 0, "ShallowRelu::fit_uniform_knots: width must be > 0, got 0");
+        let (low, high) = (xs[0], xs[xs.len() - 1]);
+        let knots: Vec<f64> = (0..width).map(|j| low + j as f64 * (high - low) / width as f64).collect();
+        let phi = ndarray::Array2::from_shape_fn((xs.len(), width + 1), |(i, j)| if j == 0 { 1.0 } else { relu(xs[i] - knots[j - 1]) });
+        let coef = super::lstsq_qr(&phi, &ndarray::Array1::from(ys.to_vec()))?;
+        Ok(ShallowRelu::new(coef[0], coef.iter().skip(1).copied().collect(), vec![1.0; width], knots.iter().map(|k| -k).collect()))
+    }
+
     /// The number of hidden units $n$.
     pub fn width(&self) -> usize {
         self.a.len()
@@ -216,6 +245,16 @@ mod tests {
         }
         let slope = crate::dynamics::loglog_slope(&ns.map(|n| n as f64), &errs);
         assert!((slope + 2.0).abs() < 0.05, "{slope}");
+    }
+
+    #[test]
+    fn least_squares_with_uniform_knots_is_exact_on_splines_with_those_knots() {
+        // Oracle: a network with the same knots is in the span, so the fit reproduces it.
+        let xs = crate::linspace(-1.0, 1.0, 201);
+        let target = ShallowRelu::new(0.3, vec![1.0, -2.0, 0.5, 3.0], vec![1.0; 4], vec![1.0, 0.5, 0.0, -0.5]);
+        let ys = target.eval_many(&xs);
+        let fit = ShallowRelu::fit_uniform_knots(&xs, &ys, 4).unwrap();
+        assert!(xs.iter().all(|&x| (fit.eval(x) - target.eval(x)).abs() < 1e-10));
     }
 
     #[test]
