@@ -78,6 +78,16 @@ impl DormandPrince {
     /// # Panics
     /// If `x0` does not have `field.dim()` finite entries, `t_end <= 0`, the step size
     /// underflows (a singularity of the solution) or `max_steps` attempts are exhausted.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::{DormandPrince, Kepler};
+    /// // The circular orbit has period 2π: the solution returns to its start.
+    /// let x0 = Kepler::initial_state(0.0);
+    /// let traj = DormandPrince::new(1e-10, 1e-10).integrate(&Kepler, &x0, 2.0 * std::f64::consts::PI);
+    /// assert!(traj.last().iter().zip(&x0).all(|(a, b)| (a - b).abs() < 1e-8));
+    /// assert_eq!(traj.n_evals, 2 + 6 * (traj.n_steps() + traj.n_rejected));
+    /// ```
     pub fn integrate(&self, field: &dyn VectorField, x0: &[f64], t_end: f64) -> Trajectory {
         let what = "DormandPrince::integrate";
         check_state(what, "x0", field.dim(), x0);

@@ -62,6 +62,12 @@ pub struct Lorenz {
 
 impl Lorenz {
     /// Lorenz's parameters of 1963: $\sigma = 10$, $\rho = 28$, $\beta = 8/3$ (chaotic).
+    ///
+    /// # Examples
+    /// ```
+    /// let l = course::dynamics::Lorenz::classic();
+    /// assert_eq!((l.sigma, l.rho), (10.0, 28.0));
+    /// ```
     pub fn classic() -> Self {
         Lorenz { sigma: 10.0, rho: 28.0, beta: 8.0 / 3.0 }
     }
@@ -95,6 +101,13 @@ pub struct DampedPendulum {
 
 impl DampedPendulum {
     /// The energy $E = \omega^2/2 + 1 - \cos\theta$ (it decreases at rate $\gamma\omega^2$).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::DampedPendulum;
+    /// // Upright and at rest: E = 2, the energy of the separatrix.
+    /// assert_eq!(DampedPendulum { damping: 0.1 }.energy(&[std::f64::consts::PI, 0.0]), 2.0);
+    /// ```
     pub fn energy(&self, x: &[f64]) -> f64 {
         0.5 * x[1] * x[1] + 1.0 - x[0].cos()
     }
@@ -130,6 +143,12 @@ impl LinearSystem {
     ///
     /// # Panics
     /// If `a` is not square or is empty.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::{LinearSystem, VectorField};
+    /// assert_eq!(LinearSystem::new(ndarray::Array2::eye(3)).dim(), 3);
+    /// ```
     pub fn new(a: Array2<f64>) -> Self {
         assert!(a.is_square() && a.nrows() > 0, "LinearSystem::new: a must be square and non-empty, got {:?}", a.dim());
         LinearSystem { a }
@@ -174,6 +193,12 @@ impl Kepler {
     }
 
     /// The energy $\lVert p\rVert^2/2 - 1/\lVert q\rVert$ (equal to $-1/2$ on these orbits).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::Kepler;
+    /// assert!((Kepler::energy(&Kepler::initial_state(0.7)) + 0.5).abs() < 1e-14);
+    /// ```
     pub fn energy(x: &[f64]) -> f64 {
         0.5 * (x[2] * x[2] + x[3] * x[3]) - 1.0 / x[0].hypot(x[1])
     }

@@ -66,6 +66,16 @@ impl Trajectory {
     }
 
     /// The step sizes $t_{k+1} - t_k$ (constant for fixed-step methods).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::{DormandPrince, Kepler};
+    /// // On an eccentric orbit the adaptive steps vary by orders of magnitude.
+    /// let traj = DormandPrince::new(1e-8, 1e-8).integrate(&Kepler, &Kepler::initial_state(0.9), 6.0);
+    /// let h = traj.step_sizes();
+    /// let (lo, hi) = h.iter().fold((f64::INFINITY, 0.0f64), |(a, b), &s| (a.min(s), b.max(s)));
+    /// assert!(hi > 50.0 * lo);
+    /// ```
     pub fn step_sizes(&self) -> Vec<f64> {
         self.t.windows(2).map(|w| w[1] - w[0]).collect()
     }
@@ -75,6 +85,14 @@ impl Trajectory {
     ///
     /// # Panics
     /// If `i` is not below the dimension or no time is `>= t_from`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::{Rk4, Stepper, VanDerPol};
+    /// // The harmonic oscillator (μ = 0) keeps the amplitude it starts with.
+    /// let traj = Rk4.integrate(&VanDerPol { mu: 0.0 }, &[1.5, 0.0], 20.0, 2000);
+    /// assert!((traj.amplitude(0, 10.0) - 1.5).abs() < 1e-3);
+    /// ```
     pub fn amplitude(&self, i: usize, t_from: f64) -> f64 {
         let xs = self.component(i);
         let tail: Vec<f64> = self.t.iter().zip(&xs).filter(|(t, _)| **t >= t_from).map(|(_, x)| x.abs()).collect();

@@ -35,7 +35,13 @@ pub trait VectorField {
     /// $f(t, x)$ as a new vector (convenient, allocates).
     ///
     /// # Panics
-    /// If `x.len() != self.dim()`.
+    /// If `x.len() != self.dim()` or `x` holds a non-finite value.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::{Lorenz, VectorField};
+    /// assert_eq!(Lorenz::classic().at(0.0, &[1.0, 0.0, 0.0]), vec![-10.0, 28.0, 0.0]);
+    /// ```
     fn at(&self, t: f64, x: &[f64]) -> Vec<f64> {
         check_state("VectorField::at", "x", self.dim(), x);
         let mut dx = vec![0.0; self.dim()];
@@ -68,6 +74,15 @@ impl Field {
     ///
     /// # Panics
     /// If `dim == 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::dynamics::{Field, VectorField};
+    /// fn logistic_growth(_t: f64, x: &[f64], dx: &mut [f64]) { dx[0] = x[0] * (1.0 - x[0]); }
+    /// let f = Field::new(1, logistic_growth);
+    /// assert_eq!(f.dim(), 1);
+    /// assert_eq!(f.at(0.0, &[0.5]), vec![0.25]);
+    /// ```
     pub fn new(dim: usize, f: fn(f64, &[f64], &mut [f64])) -> Self {
         assert!(dim > 0, "Field::new: dim must be > 0, got {dim}");
         Field { dim, f }

@@ -74,6 +74,14 @@ impl RandomFeatures {
     ///
     /// # Panics
     /// If `dim == 0`, `n_features == 0` or `b_max` is not finite and > 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::RandomFeatures;
+    /// let rf = RandomFeatures::relu(&mut course::rng::seeded(4), 2, 30, 1.0);
+    /// assert_eq!((rf.dim(), rf.n_features()), (2, 30));
+    /// assert!(rf.b.iter().all(|b| b.abs() <= 1.0));
+    /// ```
     pub fn relu(rng: &mut impl Rng, dim: usize, n_features: usize, b_max: f64) -> Self {
         check_sizes("RandomFeatures::relu", dim, n_features);
         assert!(b_max.is_finite() && b_max > 0.0, "RandomFeatures::relu: b_max must be finite and > 0, got {b_max}");
@@ -117,6 +125,18 @@ impl RandomFeatures {
     ///
     /// # Panics
     /// If `y` does not have one entry per row of `x`, or `x` does not have `dim` columns.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::RandomFeatures;
+    /// use ndarray::{Array1, Array2};
+    /// // A target in the span of the features is fitted exactly.
+    /// let rf = RandomFeatures::cosine(&mut course::rng::seeded(5), 1, 5, 1.0);
+    /// let x = Array2::from_shape_fn((40, 1), |(i, _)| i as f64 / 10.0 - 2.0);
+    /// let a_true = Array1::from(vec![1.0, -2.0, 0.5, 0.0, 3.0]);
+    /// let a = rf.fit(&x, &rf.predict(&x, &a_true)).unwrap();
+    /// assert!((&a - &a_true).iter().all(|d| d.abs() < 1e-8));
+    /// ```
     pub fn fit(&self, x: &Array2<f64>, y: &Array1<f64>) -> Result<Array1<f64>, crate::linalg::LinalgError> {
         super::lstsq_qr(&self.features(x), y)
     }
@@ -195,9 +215,22 @@ impl GaussianBumps {
     /// The Monte Carlo outer weights $a_j = \frac2n\sum_i\alpha_i\cos(w_j\cdot c_i + b_j)$, so
     /// that `rf.predict(x, &weights)` is the unbiased estimate $f_n$ of $f$.
     ///
+    /// The estimate is unbiased only if `rf` was drawn with this target's `scale` (a layer does
+    /// not store its scale, so a mismatch cannot be detected).
+    ///
     /// # Panics
-    /// Unless `rf` is a cosine layer of the same dimension and scale... (the scale is not
-    /// stored in `rf`; a mismatch gives a biased estimate, not a panic).
+    /// Unless `rf` is a cosine layer of dimension `dim`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::{GaussianBumps, RandomFeatures};
+    /// let f = GaussianBumps::new(ndarray::array![[0.0]], vec![1.0], 1.0);
+    /// let rf = RandomFeatures::cosine(&mut course::rng::seeded(6), 1, 20_000, 1.0);
+    /// let a = f.monte_carlo_weights(&rf);
+    /// // f(0) = 1 is estimated to within a few standard errors (about 0.007 each).
+    /// let f0 = rf.predict(&ndarray::array![[0.0]], &a)[0];
+    /// assert!((f0 - 1.0).abs() < 0.03);
+    /// ```
     pub fn monte_carlo_weights(&self, rf: &RandomFeatures) -> Array1<f64> {
         assert_eq!(rf.kind, FeatureKind::Cosine, "GaussianBumps::monte_carlo_weights: rf must be a cosine layer");
         assert_eq!(rf.dim(), self.dim(), "GaussianBumps::monte_carlo_weights: rf.dim() = {} must equal dim = {}", rf.dim(), self.dim());

@@ -54,6 +54,15 @@ impl ShallowRelu {
     ///
     /// # Panics
     /// If `a`, `w`, `b` differ in length or hold a non-finite value.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::ShallowRelu;
+    /// // 1 + 2 ReLU(x − 1): width 1.
+    /// let net = ShallowRelu::new(1.0, vec![2.0], vec![1.0], vec![-1.0]);
+    /// assert_eq!((net.width(), net.eval(0.0), net.eval(3.0)), (1, 1.0, 5.0));
+    /// assert_eq!(net.eval_many(&[2.0]), vec![3.0]);
+    /// ```
     pub fn new(c: f64, a: Vec<f64>, w: Vec<f64>, b: Vec<f64>) -> Self {
         assert!(
             a.len() == w.len() && w.len() == b.len(),
@@ -141,6 +150,15 @@ impl ShallowRelu {
 
     /// The points where the slope actually changes (units with $w_i \ne 0$, jumps
     /// $\sum a_i|w_i|$ at a common point that do not cancel), sorted.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::learning::ShallowRelu;
+    /// // ReLU(2x − 1) bends at 1/2, ReLU(−x − 1) at −1.
+    /// let net = ShallowRelu::new(0.0, vec![1.0, 3.0], vec![2.0, -1.0], vec![-1.0, -1.0]);
+    /// assert_eq!(net.breakpoints(), vec![-1.0, 0.5]);
+    /// assert_eq!(net.count_pieces(0.0, 1.0), 2); // only 1/2 lies inside
+    /// ```
     pub fn breakpoints(&self) -> Vec<f64> {
         let mut kinks: Vec<(f64, f64)> = (0..self.width())
             .filter(|&i| self.w[i] != 0.0 && self.a[i] != 0.0)
