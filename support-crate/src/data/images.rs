@@ -28,7 +28,7 @@ use rand::Rng;
 /// let img = course::data::images::test_image(48, 64);
 /// assert_eq!(img.dim(), (48, 64));
 /// assert!(img.iter().all(|&v| (0.0..=1.0).contains(&v)));
-/// assert!(img[[4, 50]] > 0.9); // the sun, upper right
+/// assert!(img[[10, 50]] > 0.95); // the sun, upper right (centre at x = 0.78, y = 0.2)
 /// ```
 pub fn test_image(rows: usize, cols: usize) -> Array2<f64> {
     assert!(rows >= 1 && cols >= 1, "test_image: rows and cols must be >= 1, got {rows} x {cols}");
