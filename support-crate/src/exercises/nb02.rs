@@ -5,6 +5,13 @@ use crate::linalg::{Pca, low_rank_approx, pinv, svd};
 use ndarray::{Array1, Array2, Axis, s};
 
 /// The relative cutoff below which the exercises treat a singular value as zero.
+///
+/// # Examples
+/// ```
+/// // σ = (2, 1e-14): the second is rounding noise at this cutoff, so the rank is 1.
+/// let d = course::linalg::svd(&ndarray::array![[2.0, 0.0], [0.0, 1e-14]]);
+/// assert_eq!(d.rank(course::exercises::nb02::RCOND), 1);
+/// ```
 pub const RCOND: f64 = 1e-10;
 
 /// Exercise 02.1: the minimum-norm least-squares solution $x^+ = \sum_{\sigma_i>10^{-10}\sigma_1}
