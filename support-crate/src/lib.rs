@@ -16,7 +16,7 @@
 //! | [`check`] | assertions with messages that explain the mathematics | 00 |
 //! | [`exercises`] | check functions for the exercises, with feedback | 00 |
 //! | [`stats`] | mean, variance, MSE, density histograms | 00 |
-//! | [`linalg`] | triangular solves, Cholesky, Householder QR | 01 |
+//! | [`linalg`] | triangular solves, LU, Cholesky, QR, SVD, symmetric eigen, norms, κ, pinv, Eckart–Young, randomized SVD, PCA, SVT | 01 |
 //! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
 //! | [`data`] | toy data sets generated in code, seeded | 00 |
 //! | [`stochastic`] | SDEs: Euler–Maruyama, GBM, Ornstein–Uhlenbeck | 12 |

@@ -47,6 +47,15 @@ impl Lu {
     ///
     /// # Panics
     /// If `a` is not square, is empty, or has a non-finite entry.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// // A singular matrix still factors: its second pivot is 0.
+    /// let lu = course::linalg::Lu::new(&array![[1.0, 2.0], [2.0, 4.0]]);
+    /// assert_eq!(lu.u()[[1, 1]], 0.0);
+    /// assert_eq!(lu.det(), 0.0);
+    /// ```
     pub fn new(a: &Array2<f64>) -> Self {
         let (n, m) = a.dim();
         assert!(n == m && n >= 1, "Lu::new: a must be square and non-empty, got {n} x {m}");
@@ -82,6 +91,14 @@ impl Lu {
     }
 
     /// The unit lower-triangular factor $L$ (all $|\ell_{ij}|\le 1$).
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// // Pivot 4 (row 2 first), then ℓ = 2/4 for the other row.
+    /// let l = course::linalg::Lu::new(&array![[2.0, 1.0], [4.0, 3.0]]).l();
+    /// assert_eq!(l, array![[1.0, 0.0], [0.5, 1.0]]);
+    /// ```
     pub fn l(&self) -> Array2<f64> {
         let n = self.lu.nrows();
         Array2::from_shape_fn((n, n), |(i, j)| match i.cmp(&j) {
@@ -92,17 +109,39 @@ impl Lu {
     }
 
     /// The upper-triangular factor $U$.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// let u = course::linalg::Lu::new(&array![[2.0, 1.0], [4.0, 3.0]]).u();
+    /// assert_eq!(u, array![[4.0, 3.0], [0.0, -0.5]]); // 1 − 0.5·3 = −0.5
+    /// ```
     pub fn u(&self) -> Array2<f64> {
         let n = self.lu.nrows();
         Array2::from_shape_fn((n, n), |(i, j)| if j >= i { self.lu[[i, j]] } else { 0.0 })
     }
 
     /// The row order: row `i` of $PA$ is row `perm()[i]` of $A$.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// let a = array![[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]];
+    /// assert_eq!(course::linalg::Lu::new(&a).perm(), &[2, 0, 1]);
+    /// ```
     pub fn perm(&self) -> &[usize] {
         &self.perm
     }
 
     /// The permutation matrix $P$ with $PA = LU$.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// let a = array![[0.0, 1.0], [1.0, 0.0]];
+    /// let lu = course::linalg::Lu::new(&a);
+    /// assert_eq!(lu.p().dot(&a), ndarray::Array2::<f64>::eye(2)); // already LU with L = U = I
+    /// ```
     pub fn p(&self) -> Array2<f64> {
         let n = self.perm.len();
         Array2::from_shape_fn((n, n), |(i, j)| if self.perm[i] == j { 1.0 } else { 0.0 })
@@ -131,6 +170,15 @@ impl Lu {
     ///
     /// # Panics
     /// If `b` does not have one entry per row of `a`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// // Hilbert H₃ x = H₃·1 recovers 1 to about κ(H₃)·ε ≈ 1e-13.
+    /// let h = course::linalg::hilbert(3);
+    /// let x = course::linalg::Lu::new(&h).solve(&h.dot(&array![1.0, 1.0, 1.0])).unwrap();
+    /// assert!(x.iter().all(|v| (v - 1.0).abs() < 1e-12));
+    /// ```
     pub fn solve(&self, b: &Array1<f64>) -> Result<Array1<f64>, LinalgError> {
         let n = self.perm.len();
         assert_eq!(b.len(), n, "Lu::solve: b must have {n} entries (one per row of a), got {}", b.len());

@@ -48,6 +48,17 @@ impl Pca {
     /// # Panics
     /// If `x` has fewer than 2 rows, a non-finite entry, or
     /// `n_components` is 0 or exceeds `min(n_samples, dim)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// // Four corners of a 4 × 2 rectangle: variances 16/3 along x and 4/3 along y.
+    /// let x = array![[2.0, 1.0], [-2.0, 1.0], [2.0, -1.0], [-2.0, -1.0]];
+    /// let pca = course::linalg::Pca::fit(&x, 2);
+    /// assert!((pca.explained_variance[0] - 16.0 / 3.0).abs() < 1e-12);
+    /// assert!((pca.components[[0, 0]] - 1.0).abs() < 1e-12); // the x axis, signed positive
+    /// assert!((pca.explained_variance_ratio[1] - 0.2).abs() < 1e-12);
+    /// ```
     pub fn fit(x: &Array2<f64>, n_components: usize) -> Pca {
         let (n_samples, dim) = x.dim();
         assert!(n_samples >= 2, "Pca::fit: need at least 2 samples (rows), got {n_samples}");
