@@ -32,13 +32,15 @@ lab: setup
 
 test: setup test-crate test-notebooks
 
-test-crate:
-	cargo test --workspace --locked --all-features
+test-crate: setup
+	cargo test --workspace --locked
+	cargo test --release --locked --manifest-path nn-engine/Cargo.toml --target-dir nn-engine/target
 
 test-notebooks: setup
 	$(PY) -m pytest tests $(if $(NB),-k "$(NB)",) $(PYTEST_ARGS)
 
 bench: setup
+	@$(PY) -c 'import numpy' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -r benches/requirements.txt
 	$(PY) tools/bench.py
 
 student: setup

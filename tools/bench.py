@@ -8,6 +8,10 @@ Prints a table and writes build/bench.json. All kernel measurements use a warm b
   median of 20 trivial cells (`let x = 1 + 1; x`)      target ≤ 1.0 s
   each notebook                                        target ≤ 60 s
   all notebooks                                        target ≤ 15 min
+
+and the compute speed of the course's own kernels against straightforward NumPy versions
+(benches/: an MLP training step, Euler–Maruyama on 10^5 paths, a 512×512 SVD, 10^6 Metropolis
+steps), as ratios, after checking that both sides computed the same thing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,7 +63,6 @@ def fresh_kernel_to_plot(slot: BuildSlot, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-DEP_NN = ':dep course = { path = "../support-crate", features = ["nn"] }'
 FIT = (
     "let x = course::linspace(-1.0, 1.0, 64);\n"
     "let y: Vec<f64> = x.iter().map(|t| (3.0 * t).sin()).collect();\n"
@@ -69,7 +73,7 @@ FIT = (
 
 def first_burn_cell(slot: BuildSlot) -> tuple[float, float]:
     """(cell time minus its compute time, compute time) of the first cell that trains a burn MLP."""
-    r = run(scratch("first-burn", [DEP_NN, FIT]), slot)
+    r = run(scratch("first-burn", [DEP, FIT]), slot)
     text = "".join(o.get("text", "") for o in r.notebook.cells[-1].outputs)
     compute = float(text.split("COMPUTE", 1)[1].split()[0])
     return r.cells[-1].seconds - compute, compute
@@ -79,6 +83,37 @@ def trivial_cells(slot: BuildSlot, n: int = 20) -> tuple[float, float]:
     r = run(scratch("trivial", [DEP, "use course::prelude::*;"] + ["let x = 1 + 1; x"] * n), slot)
     t = [c.seconds for c in r.cells[2:]]
     return statistics.median(t), max(t)
+
+
+ROOT = BUILD.parent
+
+
+def compute_kernels() -> list[dict]:
+    """Times benches/kernels.rs (release) and benches/kernels.py (NumPy, one BLAS thread: the
+    Rust side is single-threaded too) and checks they agree before comparing."""
+    rust = json.loads(subprocess.run(
+        ["cargo", "run", "--quiet", "--release", "--locked", "-p", "course", "--example", "kernels"],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    numpy = json.loads(subprocess.run([sys.executable, str(ROOT / "benches" / "kernels.py")],
+                                      env=env, check=True, capture_output=True, text=True).stdout)
+    import math
+    agree = {
+        # both fits reach a small loss from their own random initializations
+        "mlp_step": max(rust["mlp_step"]["final_loss"], numpy["mlp_step"]["final_loss"]) < 1e-2,
+        # both means within 4 s.e. (+ the O(dt) weak bias) of the exact e^{-1}
+        "sde_1e5_paths": all(abs(d["sde_1e5_paths"]["mean"] - math.exp(-1)) < 4 * 0.86 / math.sqrt(1e5) + 5e-3 for d in (rust, numpy)),
+        # the same matrix, the same singular values
+        "svd_512": all(abs(rust["svd_512"][k] - numpy["svd_512"][k]) <= 1e-9 * numpy["svd_512"]["s_max"] for k in ("s_max", "s_min")),
+        # both acceptance rates at the closed form (2/π) arctan(2/2.4)
+        "metropolis_1e6": all(abs(d["metropolis_1e6"]["acceptance"] - 2 / math.pi * math.atan(2 / 2.4)) < 3e-3 for d in (rust, numpy)),
+    }
+    rows = []
+    for k, label in [("mlp_step", "MLP 1-32-32-1 Adam step (f32)"), ("sde_1e5_paths", "Euler–Maruyama, 10^5 paths × 100 steps"),
+                     ("svd_512", "SVD 512×512 (U, Σ, Vᵀ)"), ("metropolis_1e6", "10^6 random-walk Metropolis steps")]:
+        r, n = rust[k]["seconds"], numpy[k]["seconds"]
+        rows.append({"kernel": label, "rust_seconds": r, "numpy_seconds": n, "rust_over_numpy": r / n, "results_agree": agree[k]})
+    return rows, numpy.get("numpy")
 
 
 def main() -> None:
@@ -100,6 +135,8 @@ def main() -> None:
             total += r.seconds
             rows.append((f"notebook {p.stem}", r.seconds, 60.0))
         rows.append(("all notebooks", total, 15 * 60.0))
+    kernels, numpy_version = compute_kernels()
+    report["compute"] = {"numpy": numpy_version, "kernels": kernels}
     report["measurements"] = [
         {"what": w, "seconds": None if v is None else round(v, 3), "target_seconds": t, "met": None if v is None or t is None else v <= t}
         for w, v, t in rows
@@ -113,7 +150,13 @@ def main() -> None:
         tgt = "" if t is None else f"≤ {t:g}"
         met = "" if v is None or t is None else ("yes" if v <= t else "NO")
         print(f"{w:<52} {val:>9} {tgt:>8}  {met}")
+    print(f"\n{'kernel (best of 3)':<42} {'Rust s':>10} {'NumPy s':>10} {'Rust/NumPy':>11}  same result")
+    for k in kernels:
+        print(f"{k['kernel']:<42} {k['rust_seconds']:10.2e} {k['numpy_seconds']:10.2e} {k['rust_over_numpy']:11.2f}  {'yes' if k['results_agree'] else 'NO'}")
+    print(f"(NumPy {numpy_version}, one BLAS thread)")
     print(f"report: {out.relative_to(BUILD.parent)}")
+    if not all(k["results_agree"] for k in kernels):
+        raise SystemExit("bench: a Rust kernel and its NumPy version disagree (see the table)")
 
 
 def cpu_name() -> str:

@@ -6,6 +6,8 @@
 #   2. evcxr_jupyter 0.22.0 (cargo install --locked, into cargo's default root)
 #   3. the Rust kernel registered into the venv (not the user's home), started through
 #      tools/evcxr-kernel with the course's evcxr config (tools/evcxr/init.evcxr)
+#   4. the nn engine (nn-engine/: burn, compiled once in release mode into a shared library that
+#      course::nn loads; about 4 minutes the first time on 2 cores, a no-op afterwards)
 #
 # Needs only python3 (>= 3.10, with venv) and a Rust toolchain (cargo, rustc) on PATH.
 set -euo pipefail
@@ -62,3 +64,10 @@ if [ "$(cat "$kdir/kernel.json" 2>/dev/null)" != "$spec" ]; then
   rm -rf "$tmp"
   printf '%s\n' "$spec" > "$kdir/kernel.json"
 fi
+
+# 4. The nn engine ------------------------------------------------------------------------------
+engine="$root/nn-engine"
+lib="$engine/target/release/libcourse_nn_engine.so"
+[ -e "$lib" ] || say "building the nn engine (burn, release; about 4 minutes on 2 cores the first time)"
+env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
+  cargo build --quiet --release --locked --manifest-path "$engine/Cargo.toml" --target-dir "$engine/target"

@@ -16,10 +16,12 @@
 //! | [`check`] | assertions with messages that explain the mathematics | 00 |
 //! | [`exercises`] | check functions for the exercises, with feedback | 00 |
 //! | [`stats`] | mean, variance, MSE, density histograms | 00 |
-//! | [`linalg`] | triangular solves, Cholesky, Householder QR | 01 |
+//! | [`linalg`] | triangular solves, LU, Cholesky, QR, SVD, symmetric eigen, norms, κ, pinv, Eckart–Young, randomized SVD, PCA, SVT | 01 |
 //! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
 //! | [`data`] | toy data sets generated in code, seeded | 00 |
-//! | `nn` (feature `nn`) | burn MLPs with concrete training functions | 09 |
+//! | [`stochastic`] | SDEs: Euler–Maruyama, GBM, Ornstein–Uhlenbeck | 12 |
+//! | [`sampling`] | Monte Carlo, random-walk Metropolis | 14 |
+//! | [`nn`] | burn networks (in the nn engine) behind concrete training functions | 09 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
 //! closed forms, identities and independent implementations.
@@ -37,13 +39,14 @@ pub mod dynamics;
 pub mod exercises;
 pub mod learning;
 pub mod linalg;
-#[cfg(feature = "nn")]
 pub mod nn;
 pub mod optim;
 pub mod plot;
 pub mod prelude;
 pub mod rng;
+pub mod sampling;
 pub mod stats;
+pub mod stochastic;
 
 /// `n` equally spaced points from `low` to `high` inclusive (NumPy's `linspace`).
 ///

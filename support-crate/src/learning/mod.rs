@@ -14,3 +14,12 @@ pub use least_squares::{lstsq_normal, lstsq_qr};
 pub use perceptron::{Perceptron, margin, novikoff_bound, radius};
 pub use polynomial::{PolynomialFit, vandermonde};
 pub use ridge::ridge;
+
+// Notebook 08: universal approximation.
+mod random_features;
+mod relu_interpolant;
+mod sawtooth;
+
+pub use random_features::{FeatureKind, GaussianBumps, RandomFeatureRates, RandomFeatures, monte_carlo_rates, random_feature_rates};
+pub use relu_interpolant::{ShallowRelu, linear_interpolate, relu};
+pub use sawtooth::{count_linear_pieces, sawtooth, sawtooth_shallow, sawtooth_units, tent};

@@ -10,17 +10,10 @@
 //!
 //! Used in notebooks/10-architectures.ipynb.
 
-use super::convert::{norm, values};
-use super::training::{Layered, TrainConfig, TrainReport, train_loop};
-use super::{Inner, Init, Train};
-use crate::rng::seeded;
-use burn::module::{AutodiffModule, Module, Param};
-use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::loss::CrossEntropyLossConfig;
-use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
-use burn::nn::{Linear, PaddingConfig2d};
-use burn::tensor::backend::{AutodiffBackend, Backend};
-use burn::tensor::{Int, Tensor, TensorData, activation};
+use super::codec::{Wire, decode};
+use super::engine::call;
+use super::wire::Value;
+use super::{TrainConfig, TrainReport};
 use ndarray::Array2;
 
 /// The shape of a [`Cnn`]: image side, number of classes and the channels of its two
@@ -61,66 +54,18 @@ impl CnnConfig {
         c1 * (9 + 1) + c2 * (c1 * 9 + 1) + flat * self.n_classes + self.n_classes
     }
 
-    fn validate(&self, who: &str) {
+    #[doc(hidden)]
+    pub fn validate(&self, who: &str) {
         assert!(self.size >= 4 && self.size % 4 == 0, "{who}: size must be a positive multiple of 4 (two 2×2 poolings), got {}", self.size);
         assert!(self.n_classes >= 2, "{who}: n_classes must be >= 2, got {}", self.n_classes);
         assert!(self.channels.iter().all(|&c| c > 0), "{who}: channels must be > 0, got {:?}", self.channels);
     }
 }
 
-#[derive(Module, Debug)]
-pub(crate) struct CnnNet<B: Backend> {
-    conv1: Conv2d<B>,
-    conv2: Conv2d<B>,
-    pool: MaxPool2d,
-    fc: Linear<B>,
-}
-
-impl<B: Backend> CnnNet<B> {
-    fn new(cfg: &CnnConfig, seed: u64, device: &B::Device) -> Self {
-        let mut rng = seeded(seed);
-        let [c1, c2] = cfg.channels;
-        let mut conv = |c_in: usize, c_out: usize| {
-            let mut layer = Conv2dConfig::new([c_in, c_out], [3, 3]).with_padding(PaddingConfig2d::Same).init::<B>(device);
-            // He initialization from the course's seeded generator (fan-in c_in·3·3).
-            let w = Init::He.sample(&mut rng, c_in * 9, c_out);
-            let data: Vec<f32> = w.t().iter().map(|&v| v as f32).collect();
-            layer.weight = Param::from_tensor(Tensor::from_data(TensorData::new(data, [c_out, c_in, 3, 3]), device));
-            layer.bias = Some(Param::from_tensor(Tensor::zeros([c_out], device)));
-            layer
-        };
-        let (conv1, conv2) = (conv(1, c1), conv(c1, c2));
-        let flat = c2 * (cfg.size / 4) * (cfg.size / 4);
-        let fc = super::convert::linear(&Init::Xavier.sample(&mut rng, flat, cfg.n_classes), device);
-        CnnNet { conv1, conv2, pool: MaxPool2dConfig::new([2, 2]).init(), fc }
-    }
-
-    /// # Shapes
-    /// - input `[batch, 1, size, size]`, output (logits) `[batch, n_classes]`.
-    fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
-        let x = self.pool.forward(activation::relu(self.conv1.forward(x)));
-        let x = self.pool.forward(activation::relu(self.conv2.forward(x)));
-        let [b, c, h, w] = x.dims();
-        self.fc.forward(x.reshape([b, c * h * w]))
-    }
-}
-
-impl Layered for CnnNet<Train> {
-    fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64> {
-        let g4 = |p: &Param<Tensor<Train, 4>>| p.val().grad(grads).map_or(0.0, norm);
-        vec![g4(&self.conv1.weight), g4(&self.conv2.weight), self.fc.weight.val().grad(grads).map_or(0.0, norm)]
-    }
-}
-
-fn images<B: Backend>(x: &Array2<f64>, idx: &[usize], size: usize, device: &B::Device) -> Tensor<B, 4> {
-    let rows = super::convert::rows::<B>(x, idx, device);
-    rows.reshape([idx.len(), 1, size, size])
-}
-
 /// A trained small CNN (inference mode).
 #[derive(Debug)]
 pub struct Cnn {
-    net: CnnNet<Inner>,
+    handle: u64,
     config: CnnConfig,
 }
 
@@ -133,8 +78,7 @@ impl Cnn {
     pub fn logits(&self, images: &Array2<f64>) -> Array2<f64> {
         let s = self.config.size;
         assert_eq!(images.ncols(), s * s, "Cnn: images must have size² = {} columns, got {}", s * s, images.ncols());
-        let idx: Vec<usize> = (0..images.nrows()).collect();
-        super::convert::to_array2(self.net.forward(self::images::<Inner>(images, &idx, s, &Default::default())))
+        decode("cnn_logits", &call("cnn_logits", Value::List(vec![self.handle.into(), images.to_wire()])))
     }
 
     /// The predicted class of each image (the largest logit).
@@ -168,13 +112,12 @@ impl Cnn {
 
     /// The first layer's 3 × 3 filters, one per channel.
     pub fn filters(&self) -> Vec<Array2<f64>> {
-        let w = values(self.net.conv1.weight.val());
-        w.chunks(9).map(|c| Array2::from_shape_vec((3, 3), c.to_vec()).expect("3×3")).collect()
+        decode("cnn_filters", &call("cnn_filters", Value::U64(self.handle)))
     }
 
     /// Number of trainable parameters.
     pub fn n_params(&self) -> usize {
-        self.net.num_params()
+        self.config.n_params()
     }
 }
 
@@ -195,69 +138,15 @@ impl Cnn {
 /// assert!(cnn.accuracy(&data.images, &data.labels) > 0.7);
 /// ```
 pub fn train_cnn(images: &Array2<f64>, labels: &[usize], cfg: &CnnConfig, tc: &TrainConfig) -> (Cnn, TrainReport) {
-    cfg.validate("train_cnn");
-    tc.validate("train_cnn");
-    let s = cfg.size;
-    assert_eq!(images.ncols(), s * s, "train_cnn: images must have size² = {} columns, got {}", s * s, images.ncols());
-    assert_eq!(labels.len(), images.nrows(), "train_cnn: need one label per image, got {} labels for {} images", labels.len(), images.nrows());
-    if let Some(&l) = labels.iter().find(|&&l| l >= cfg.n_classes) {
-        panic!("train_cnn: labels must be < n_classes = {}, got {l}", cfg.n_classes);
-    }
-    let device = Default::default();
-    let net = CnnNet::<Train>::new(cfg, tc.seed, &device);
-    let ce = CrossEntropyLossConfig::new().init::<Train>(&device);
-    let (net, report) = train_loop(net, tc, images.nrows(), |net: &CnnNet<Train>, batch, _| {
-        let y: Vec<i64> = batch.iter().map(|&i| labels[i] as i64).collect();
-        let y = Tensor::<Train, 1, Int>::from_data(TensorData::new(y, [batch.len()]), &device);
-        ce.forward(net.forward(self::images::<Train>(images, batch, s, &device)), y)
-    });
-    (Cnn { net: net.valid(), config: *cfg }, report)
+    let labels = Value::U64s(labels.iter().map(|&l| l as u64).collect());
+    let out = call("train_cnn", Value::List(vec![images.to_wire(), labels, cfg.to_wire(), tc.to_wire()]));
+    let r = out.items(2).expect("[handle, report]");
+    (Cnn { handle: r[0].u64().expect("handle"), config: *cfg }, decode("train_cnn", &r[1]))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_loss_is_the_cross_entropy_of_the_initial_logits() {
-        // Oracle: −mean log softmax(logits)[label], computed in f64 from the untrained
-        // network's logits (one SGD step at a tiny lr leaves them unchanged).
-        let data = crate::data::shapes::shapes(&mut seeded(1), 12, 8, 0.1);
-        let cfg = CnnConfig::new(8, 4);
-        let (cnn, r) = train_cnn(&data.images, &data.labels, &cfg, &TrainConfig::sgd(1, 1e-12).with_seed(3));
-        let logits = cnn.logits(&data.images);
-        let ce: f64 = logits
-            .rows()
-            .into_iter()
-            .zip(&data.labels)
-            .map(|(row, &l)| {
-                let m = row.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-                let lse = m + row.iter().map(|v| (v - m).exp()).sum::<f64>().ln();
-                lse - row[l]
-            })
-            .sum::<f64>()
-            / 12.0;
-        assert!((r.losses[0] - ce).abs() < 1e-4, "{} vs {ce}", r.losses[0]);
-        assert_eq!(cnn.n_params(), cfg.n_params());
-        assert_eq!(cnn.filters().len(), 8);
-    }
-
-    #[test]
-    fn the_convolution_layers_are_translation_equivariant() {
-        // Oracle: shifting the input image shifts conv1's output (away from the borders).
-        let cfg = CnnConfig::new(8, 4);
-        let net = CnnNet::<Inner>::new(&cfg, 0, &Default::default());
-        let img = Array2::from_shape_fn((1, 64), |(_, k)| if (k / 8, k % 8) == (3, 2) { 1.0 } else { 0.0 });
-        let shifted = Array2::from_shape_fn((1, 64), |(_, k)| if (k / 8, k % 8) == (4, 4) { 1.0 } else { 0.0 });
-        let out = |x: &Array2<f64>| values(net.conv1.forward(images::<Inner>(x, &[0], 8, &Default::default())));
-        let (a, b) = (out(&img), out(&shifted));
-        for c in 0..8 {
-            for r in 1..6 {
-                for col in 0..4 {
-                    let (i, j) = (c * 64 + r * 8 + col, c * 64 + (r + 1) * 8 + col + 2);
-                    assert!((a[i] - b[j]).abs() < 1e-6);
-                }
-            }
-        }
+impl Drop for Cnn {
+    fn drop(&mut self) {
+        call("drop", Value::U64(self.handle));
     }
 }
+

@@ -17,12 +17,9 @@
 //!
 //! Used in notebooks/10-architectures.ipynb.
 
-use super::Inner;
-use super::convert::{to_array2, values};
-use burn::module::Param;
-use burn::nn::PaddingConfig1d;
-use burn::nn::conv::{Conv1dConfig, Conv2dConfig};
-use burn::tensor::{Tensor, TensorData};
+use super::codec::{Wire, decode};
+use super::engine::call;
+use super::wire::Value;
 use ndarray::Array2;
 
 /// Length of a valid 1-D convolution's output: $\lfloor (n-K)/s\rfloor + 1$.
@@ -108,15 +105,8 @@ pub fn conv2d_matrix(kernel: &Array2<f64>, h: usize, w: usize) -> Array2<f64> {
 /// assert_eq!(y, vec![-1.0, -1.0, -1.0]);
 /// ```
 pub fn conv1d_burn(x: &[f64], kernel: &[f64], stride: usize) -> Vec<f64> {
-    conv_output_len(x.len(), kernel.len(), stride);
-    let device = Default::default();
-    let mut conv = Conv1dConfig::new(1, 1, kernel.len())
-        .with_stride(stride)
-        .with_padding(PaddingConfig1d::Valid)
-        .with_bias(false)
-        .init::<Inner>(&device);
-    conv.weight = Param::from_tensor(tensor3(kernel, [1, 1, kernel.len()]));
-    values(conv.forward(tensor3(x, [1, 1, x.len()])))
+    let out = call("conv1d_burn", Value::List(vec![Value::F64s(x.to_vec()), Value::F64s(kernel.to_vec()), stride.into()]));
+    out.f64s().expect("values").to_vec()
 }
 
 /// burn's `Conv2d` layer (one channel in and out, no bias, valid padding) with weights
@@ -132,23 +122,7 @@ pub fn conv1d_burn(x: &[f64], kernel: &[f64], stride: usize) -> Vec<f64> {
 /// assert_eq!(y, array![[-3.0, -3.0, -3.0]]);
 /// ```
 pub fn conv2d_burn(image: &Array2<f64>, kernel: &Array2<f64>) -> Array2<f64> {
-    let ((h, w), (kh, kw)) = (image.dim(), kernel.dim());
-    let (oh, ow) = (conv_output_len(h, kh, 1), conv_output_len(w, kw, 1));
-    let device = Default::default();
-    let mut conv = Conv2dConfig::new([1, 1], [kh, kw]).with_bias(false).init::<Inner>(&device);
-    conv.weight = Param::from_tensor(tensor4(kernel.iter().copied().collect(), [1, 1, kh, kw]));
-    let y = conv.forward(tensor4(image.iter().copied().collect(), [1, 1, h, w]));
-    to_array2(y.reshape([oh, ow]))
-}
-
-fn tensor3(v: &[f64], shape: [usize; 3]) -> Tensor<Inner, 3> {
-    let data: Vec<f32> = v.iter().map(|&a| a as f32).collect();
-    Tensor::from_data(TensorData::new(data, shape), &Default::default())
-}
-
-fn tensor4(v: Vec<f64>, shape: [usize; 4]) -> Tensor<Inner, 4> {
-    let data: Vec<f32> = v.into_iter().map(|a| a as f32).collect();
-    Tensor::from_data(TensorData::new(data, shape), &Default::default())
+    decode("conv2d_burn", &call("conv2d_burn", Value::List(vec![image.to_wire(), kernel.to_wire()])))
 }
 
 #[cfg(test)]

@@ -24,15 +24,10 @@
 //!
 //! Used in notebooks/09-training-deep-networks.ipynb.
 
-use super::convert::{linear, matrix, norm, rows, to_array2, values};
-use super::training::{Layered, TrainConfig, TrainReport, train_loop};
-use super::{Activation, Inner, Init, Train, dropout_mask};
-use crate::rng::seeded;
-use burn::module::{AutodiffModule, Module, Param};
-use super::batch_norm::BatchNorm1d;
-use burn::nn::Linear;
-use burn::tensor::backend::{AutodiffBackend, Backend};
-use burn::tensor::{ElementConversion, Tensor, activation};
+use super::codec::{Wire, decode};
+use super::engine::call;
+use super::wire::Value;
+use super::{Activation, Init, TrainConfig, TrainReport};
 use ndarray::Array2;
 
 /// How hidden layers $2,\dots,L$ combine with their input (see the module docs).
@@ -122,14 +117,16 @@ impl MlpConfig {
         linear + bn + gates
     }
 
-    fn dims(&self) -> Vec<usize> {
+    #[doc(hidden)]
+    pub fn dims(&self) -> Vec<usize> {
         std::iter::once(self.dim_in)
             .chain(std::iter::repeat_n(self.width, self.depth))
             .chain(std::iter::once(self.dim_out))
             .collect()
     }
 
-    fn validate(&self, who: &str) {
+    #[doc(hidden)]
+    pub fn validate(&self, who: &str) {
         assert!(self.dim_in > 0 && self.dim_out > 0, "{who}: dim_in and dim_out must be > 0, got {} and {}", self.dim_in, self.dim_out);
         assert!(self.width > 0, "{who}: width must be > 0, got 0");
         assert!(self.depth > 0, "{who}: depth must be >= 1 hidden layer, got 0");
@@ -137,94 +134,11 @@ impl MlpConfig {
     }
 }
 
-#[derive(Module, Debug)]
-pub(crate) struct MlpNet<B: Backend> {
-    layers: Vec<Linear<B>>,
-    norms: Vec<BatchNorm1d<B>>,
-    gates: Vec<Linear<B>>,
-    tanh: bool,
-    residual: bool,
-}
-
-impl<B: Backend> MlpNet<B> {
-    fn new(cfg: &MlpConfig, seed: u64, device: &B::Device) -> Self {
-        let mut rng = seeded(seed);
-        let dims = cfg.dims();
-        let layers = dims.windows(2).map(|w| linear(&cfg.init.sample(&mut rng, w[0], w[1]), device)).collect();
-        let norms = if cfg.batch_norm { (0..cfg.depth).map(|_| BatchNorm1d::new(cfg.width, device)).collect() } else { Vec::new() };
-        let gates = if cfg.block == Block::Highway {
-            (1..cfg.depth)
-                .map(|_| {
-                    let mut g = linear(&Init::Xavier.sample(&mut rng, cfg.width, cfg.width), device);
-                    g.bias = Some(Param::from_tensor(Tensor::full([cfg.width], HIGHWAY_GATE_BIAS, device)));
-                    g
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        MlpNet { layers, norms, gates, tanh: cfg.activation == Activation::Tanh, residual: cfg.block == Block::Residual }
-    }
-
-    /// `probes[l]` (if given) is added to $h_{l+1}$ (so that its gradient is
-    /// $\partial\mathcal L/\partial h_{l+1}$), `masks[l]` (if given) multiplies $h_{l+1}$;
-    /// `trace` receives the mean square of each hidden $h_l$.
-    fn forward_with(
-        &self,
-        mut x: Tensor<B, 2>,
-        masks: &[Tensor<B, 2>],
-        probes: &[Tensor<B, 2>],
-        mut trace: Option<&mut Vec<f64>>,
-    ) -> Tensor<B, 2> {
-        let last = self.layers.len() - 1;
-        let step = 1.0 / last as f64; // 1/L for L hidden layers
-        for (l, layer) in self.layers.iter().enumerate() {
-            if l == last {
-                return layer.forward(x);
-            }
-            let mut z = layer.forward(x.clone());
-            if let Some(bn) = self.norms.get(l) {
-                z = bn.forward(z);
-            }
-            let a = if self.tanh { activation::tanh(z) } else { activation::relu(z) };
-            x = match (l, self.residual, l.checked_sub(1).and_then(|k| self.gates.get(k))) {
-                (0, _, _) => a,
-                (_, true, _) => x + a.mul_scalar(step),
-                (_, _, Some(gate)) => {
-                    let t = activation::sigmoid(gate.forward(x.clone()));
-                    t.clone() * a + (t.neg() + 1.0) * x
-                }
-                _ => a,
-            };
-            if let Some(p) = probes.get(l) {
-                x = x + p.clone();
-            }
-            if let Some(t) = trace.as_deref_mut() {
-                t.push(x.clone().square().mean().into_scalar().elem::<f64>());
-            }
-            if let Some(m) = masks.get(l) {
-                x = x * m.clone();
-            }
-        }
-        unreachable!("the output layer returns")
-    }
-}
-
-impl Layered for MlpNet<Train> {
-    fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64> {
-        self.layers.iter().map(|l| l.weight.val().grad(grads).map_or(0.0, norm)).collect()
-    }
-}
-
-fn mse<B: Backend>(pred: Tensor<B, 2>, y: Tensor<B, 2>) -> Tensor<B, 1> {
-    (pred - y).square().mean()
-}
-
 /// A trained [`MlpConfig`] network, in inference mode (no dropout; batch norm uses the
 /// running statistics gathered during training).
 #[derive(Debug)]
 pub struct DeepMlp {
-    net: MlpNet<Inner>,
+    handle: u64,
     config: MlpConfig,
 }
 
@@ -243,7 +157,8 @@ impl DeepMlp {
     /// ```
     pub fn init(cfg: &MlpConfig, seed: u64) -> Self {
         cfg.validate("DeepMlp::init");
-        DeepMlp { net: MlpNet::new(cfg, seed, &Default::default()), config: *cfg }
+        let handle = call("mlp_init", Value::List(vec![cfg.to_wire(), seed.into()])).u64().expect("handle");
+        DeepMlp { handle, config: *cfg }
     }
 
     /// The network's outputs, one row per row of `x`.
@@ -252,7 +167,7 @@ impl DeepMlp {
     /// If `x` does not have `dim_in` columns.
     pub fn predict(&self, x: &Array2<f64>) -> Array2<f64> {
         assert_eq!(x.ncols(), self.config.dim_in, "predict: x must have dim_in = {} columns, got {}", self.config.dim_in, x.ncols());
-        to_array2(self.net.forward_with(matrix(x, &Default::default()), &[], &[], None))
+        decode("mlp_predict", &call("mlp_predict", Value::List(vec![self.handle.into(), x.to_wire()])))
     }
 
     /// Mean squared error of the predictions on `(x, y)`.
@@ -318,22 +233,7 @@ pub struct GradientProfile {
 /// assert!(ratio < 0.02 && ratio > 1e-4, "{ratio}");
 /// ```
 pub fn gradient_profile(cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>, seed: u64) -> GradientProfile {
-    cfg.validate("gradient_profile");
-    check_data("gradient_profile", cfg, x, y);
-    let device = Default::default();
-    let net = MlpNet::<Train>::new(cfg, seed, &device);
-    let probes: Vec<Tensor<Train, 2>> =
-        (0..cfg.depth).map(|_| Tensor::zeros([x.nrows(), cfg.width], &device).require_grad()).collect();
-    let mut activation_ms = Vec::with_capacity(cfg.depth);
-    let pred = net.forward_with(matrix(x, &device), &[], &probes, Some(&mut activation_ms));
-    let loss = mse(pred, matrix(y, &device));
-    let grads = loss.backward();
-    GradientProfile {
-        loss: values(loss)[0],
-        weight_grad_norms: net.layer_grad_norms(&grads),
-        signal_norms: probes.iter().map(|p| p.grad(&grads).map_or(0.0, norm)).collect(),
-        activation_ms,
-    }
+    call_profile(cfg, x, y, seed)
 }
 
 /// Trains the network `cfg` on `(x, y)` (mean squared error) as `tc` says, with dropout masks
@@ -353,115 +253,18 @@ pub fn gradient_profile(cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>, seed:
 /// assert_eq!(report.grad_norms[0].len(), 3); // three weight matrices
 /// ```
 pub fn train_mlp(cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>, tc: &TrainConfig) -> (DeepMlp, TrainReport) {
-    cfg.validate("train_mlp");
-    tc.validate("train_mlp");
-    check_data("train_mlp", cfg, x, y);
-    let device = Default::default();
-    let net = MlpNet::<Train>::new(cfg, tc.seed, &device);
-    let (p, width, depth) = (cfg.dropout, cfg.width, cfg.depth);
-    let (net, report) = train_loop(net, tc, x.nrows(), |net: &MlpNet<Train>, batch, rng| {
-        let masks: Vec<Tensor<Train, 2>> = if p > 0.0 {
-            (0..depth).map(|_| matrix(&dropout_mask(rng, batch.len(), width, p), &device)).collect()
-        } else {
-            Vec::new()
-        };
-        mse(net.forward_with(rows(x, batch, &device), &masks, &[], None), rows(y, batch, &device))
-    });
-    (DeepMlp { net: net.valid(), config: *cfg }, report)
+    let out = call("train_mlp", Value::List(vec![cfg.to_wire(), x.to_wire(), y.to_wire(), tc.to_wire()]));
+    let r = out.items(2).expect("[handle, report]");
+    (DeepMlp { handle: r[0].u64().expect("handle"), config: *cfg }, decode("train_mlp", &r[1]))
 }
 
-fn check_data(who: &str, cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>) {
-    assert!(x.nrows() > 0, "{who}: x must have at least one row");
-    assert_eq!(x.ncols(), cfg.dim_in, "{who}: x must have dim_in = {} columns, got {}", cfg.dim_in, x.ncols());
-    assert_eq!(
-        y.dim(),
-        (x.nrows(), cfg.dim_out),
-        "{who}: y must be {} × {} (one row per row of x, dim_out columns), got {:?}",
-        x.nrows(),
-        cfg.dim_out,
-        y.dim()
-    );
+fn call_profile(cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>, seed: u64) -> GradientProfile {
+    let out = call("gradient_profile", Value::List(vec![cfg.to_wire(), x.to_wire(), y.to_wire(), seed.into()]));
+    decode("gradient_profile", &out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn data(n: usize, dim: usize, seed: u64) -> (Array2<f64>, Array2<f64>) {
-        let mut rng = seeded(seed);
-        let x = Array2::from_shape_vec((n, dim), crate::rng::normal_vec(&mut rng, n * dim)).unwrap();
-        let y = x.map_axis(ndarray::Axis(1), |r| r.iter().map(|v| v.sin()).sum::<f64>()).insert_axis(ndarray::Axis(1));
-        (x, y)
-    }
-
-    #[test]
-    fn weight_gradient_matches_central_finite_differences() {
-        // Oracle: ∂L/∂w ≈ (L(w + h) − L(w − h)) / 2h, computed in f64 from the network's
-        // own weights by an independent forward pass written with ndarray.
-        let cfg = MlpConfig::new(3, 5, 2, 1).with_activation(Activation::Tanh);
-        let (x, y) = data(10, 3, 1);
-        let net = MlpNet::<Inner>::new(&cfg, 4, &Default::default());
-        let ws: Vec<Array2<f64>> = net.layers.iter().map(|l| to_array2(l.weight.val())).collect();
-        let loss = |ws: &[Array2<f64>]| {
-            let mut h = x.clone();
-            for (k, w) in ws.iter().enumerate() {
-                h = h.dot(w);
-                if k + 1 < ws.len() {
-                    h.mapv_inplace(f64::tanh);
-                }
-            }
-            (&h - &y).mapv(|v| v * v).mean().unwrap()
-        };
-        // burn's gradient of the first layer's weights.
-        let device = Default::default();
-        let tnet = MlpNet::<Train>::new(&cfg, 4, &device);
-        let l = mse(tnet.forward_with(matrix(&x, &device), &[], &[], None), matrix(&y, &device));
-        let g = to_array2(tnet.layers[0].weight.val().grad(&l.backward()).unwrap());
-        let h = 1e-5;
-        for (i, j) in [(0, 0), (1, 3), (2, 4)] {
-            let (mut plus, mut minus) = (ws.clone(), ws.clone());
-            plus[0][[i, j]] += h;
-            minus[0][[i, j]] -= h;
-            let fd = (loss(&plus) - loss(&minus)) / (2.0 * h);
-            assert!((g[[i, j]] - fd).abs() < 1e-4 * (1.0 + fd.abs()), "({i},{j}): burn {} vs fd {fd}", g[[i, j]]);
-        }
-    }
-
-    #[test]
-    fn signal_norms_scale_by_the_init_gain_per_layer() {
-        // Oracle: for a ReLU net with σ = g·sqrt(2/n), E|δ_{l-1}|² = g² E|δ_l|², so the backward
-        // signal over 15 layers changes by g^15 (within a factor 3 for width 128).
-        let (x, y) = data(64, 16, 2);
-        for (init, g) in [(Init::He, 1.0f64), (Init::TooSmall, 0.5), (Init::TooLarge, 2.0)] {
-            let p = gradient_profile(&MlpConfig::new(16, 128, 16, 1).with_init(init), &x, &y, 3);
-            let ratio = p.signal_norms[0] / p.signal_norms[15];
-            let expected = g.powi(15);
-            assert!(ratio / expected < 3.0 && expected / ratio < 3.0, "{init:?}: {ratio} vs {expected}");
-        }
-    }
-
-    #[test]
-    fn batch_norm_normalizes_the_forward_signal() {
-        // Oracle: after BN (γ = 1, β = 0) each unit has batch mean 0 and variance 1, so after a
-        // ReLU the mean square is 1/2 for a symmetric pre-activation, whatever the weights' scale
-        // (as long as the pre-activation variance dominates BN's ε = 1e-5).
-        let (x, y) = data(256, 8, 5);
-        let p = gradient_profile(&MlpConfig::new(8, 64, 8, 1).with_init(Init::Std(1e-2)).with_batch_norm(true), &x, &y, 1);
-        for ms in &p.activation_ms {
-            assert!((ms - 0.5).abs() < 0.1, "{:?}", p.activation_ms);
-        }
-    }
-
-    #[test]
-    fn training_reduces_the_loss_and_reproduces() {
-        let (x, y) = data(128, 4, 6);
-        let cfg = MlpConfig::new(4, 32, 3, 1).with_dropout(0.1).with_batch_norm(true);
-        let tc = TrainConfig::adam(150, 1e-2).with_batch_size(32).with_seed(2);
-        let (net, r) = train_mlp(&cfg, &x, &y, &tc);
-        let (_, r2) = train_mlp(&cfg, &x, &y, &tc);
-        assert_eq!(r.losses, r2.losses, "same seed, same run");
-        assert!(net.mse(&x, &y) < 0.2 * r.losses[0], "{} vs {}", net.mse(&x, &y), r.losses[0]);
-        let trainable: usize = [4 * 32 + 32, 32 * 32 + 32, 32 * 32 + 32, 32 + 1, 3 * 2 * 32].iter().sum();
-        assert_eq!(net.n_params(), trainable);
+impl Drop for DeepMlp {
+    fn drop(&mut self) {
+        call("drop", Value::U64(self.handle));
     }
 }

@@ -3,17 +3,11 @@
 //!
 //! ## Reference
 //! Goodfellow, Bengio & Courville, *Deep Learning* (2016), ch. 6; Kingma & Ba (2015), *Adam*.
+//!
+//! Used in notebooks/00-welcome.ipynb (bench) and Part II.
 
-use super::{Inner, Train};
-use burn::module::{AutodiffModule, Module};
-use burn::nn::{Linear, LinearConfig};
-use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData};
-use std::sync::Mutex;
-use std::time::Instant;
-
-static INIT_LOCK: Mutex<()> = Mutex::new(());
+use super::engine::call;
+use super::wire::Value;
 
 /// The nonlinearity between layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,47 +16,46 @@ pub enum Activation {
     Tanh,
 }
 
-#[derive(Module, Debug)]
-struct Mlp<B: Backend> {
-    layers: Vec<Linear<B>>,
-    tanh: bool,
-}
-
-impl<B: Backend> Mlp<B> {
-    fn new(widths: &[usize], activation: Activation, device: &B::Device) -> Self {
-        let layers = widths.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
-        Mlp { layers, tanh: activation == Activation::Tanh }
-    }
-
-    fn forward(&self, mut x: Tensor<B, 2>) -> Tensor<B, 2> {
-        let last = self.layers.len() - 1;
-        for (i, layer) in self.layers.iter().enumerate() {
-            x = layer.forward(x);
-            if i < last {
-                x = if self.tanh { burn::tensor::activation::tanh(x) } else { burn::tensor::activation::relu(x) };
-            }
+impl Activation {
+    fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Tanh => "tanh",
         }
-        x
     }
 }
 
-/// A trained 1-D regressor $\hat f:\mathbb R\to\mathbb R$.
+/// A trained 1-D regressor $\hat f:\mathbb R\to\mathbb R$ (a handle to the network in the
+/// engine; dropping it frees the network).
 #[derive(Debug)]
 pub struct Regressor {
-    model: Mlp<Inner>,
+    handle: u64,
 }
 
 impl Regressor {
     /// $\hat f$ at each point of `x`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::nn::{fit_regressor_1d, Activation};
+    /// let x = course::linspace(-1.0, 1.0, 64);
+    /// let y: Vec<f64> = x.iter().map(|t| t * t).collect();
+    /// let (model, _) = fit_regressor_1d(&x, &y, &[32, 32], Activation::Tanh, 300, 1e-2, 0);
+    /// assert!((model.predict(&[0.5])[0] - 0.25).abs() < 0.05);
+    /// ```
     pub fn predict(&self, x: &[f64]) -> Vec<f64> {
-        let device = Default::default();
-        let out = self.model.forward(column::<Inner>(x, &device));
-        out.into_data().to_vec::<f32>().expect("f32 output").into_iter().map(f64::from).collect()
+        call("regressor_predict", Value::List(vec![self.handle.into(), x.into()])).f64s().expect("predictions").to_vec()
     }
 
     /// Number of trainable parameters.
     pub fn n_params(&self) -> usize {
-        self.model.num_params()
+        call("regressor_n_params", Value::U64(self.handle)).usize().expect("a count")
+    }
+}
+
+impl Drop for Regressor {
+    fn drop(&mut self) {
+        call("drop", Value::U64(self.handle));
     }
 }
 
@@ -100,40 +93,11 @@ pub fn fit_regressor_1d(
     lr: f64,
     seed: u64,
 ) -> (Regressor, FitReport) {
-    assert_eq!(x.len(), y.len(), "fit_regressor_1d: x and y differ in length, {} and {}", x.len(), y.len());
-    assert!(!x.is_empty(), "fit_regressor_1d: x must not be empty");
-    assert!(!hidden.is_empty(), "fit_regressor_1d: hidden must list at least one width");
-    assert!(lr > 0.0 && lr.is_finite(), "fit_regressor_1d: lr must be > 0, got {lr}");
-    let device = Default::default();
-    let widths: Vec<usize> = std::iter::once(1).chain(hidden.iter().copied()).chain(std::iter::once(1)).collect();
-    let mut model = {
-        // burn's backend RNG is global: hold the lock from seeding to the last draw, so that
-        // concurrent fits (tests run in threads) cannot interleave and every seed reproduces.
-        let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        Train::seed(&device, seed);
-        let model = Mlp::<Train>::new(&widths, activation, &device);
-        // Parameters are initialized lazily, at first use: draw them now, under the lock.
-        let _ = model.forward(Tensor::zeros([1, 1], &device));
-        model
-    };
-    let mut optim = AdamConfig::new().init::<Train, Mlp<Train>>();
-    let (xt, yt) = (column::<Train>(x, &device), column::<Train>(y, &device));
-    let start = Instant::now();
-    let mut losses = Vec::with_capacity(n_steps);
-    for _ in 0..n_steps {
-        let err = model.forward(xt.clone()) - yt.clone();
-        let loss = (err.clone() * err).mean();
-        losses.push(f64::from(loss.clone().into_scalar()));
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optim.step(lr, model, grads);
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    (Regressor { model: model.valid() }, FitReport { losses, seconds })
-}
-
-fn column<B: Backend>(v: &[f64], device: &B::Device) -> Tensor<B, 2> {
-    let data: Vec<f32> = v.iter().map(|&a| a as f32).collect();
-    Tensor::from_data(TensorData::new(data, [v.len(), 1]), device)
+    let args = vec![x.into(), y.into(), hidden.into(), activation.name().into(), n_steps.into(), lr.into(), seed.into()];
+    let out = call("fit_regressor_1d", Value::List(args));
+    let r = out.items(3).expect("[handle, losses, seconds]");
+    let model = Regressor { handle: r[0].u64().expect("handle") };
+    (model, FitReport { losses: r[1].f64s().expect("losses").to_vec(), seconds: r[2].f64().expect("seconds") })
 }
 
 #[cfg(test)]
@@ -163,5 +127,19 @@ mod tests {
         assert!(*r.losses.last().unwrap() < 1e-3, "final loss {}", r.losses.last().unwrap());
         let p = m.predict(&[0.3]);
         assert!((p[0] - (0.9f64).sin()).abs() < 0.05, "{p:?}");
+    }
+
+    #[test]
+    fn engine_errors_name_the_argument_and_models_are_freed() {
+        let before = crate::nn::live_models();
+        let err = std::panic::catch_unwind(|| fit_regressor_1d(&[0.0], &[0.0], &[4], Activation::Relu, 1, -1.0, 0)).unwrap_err();
+        let msg = err.downcast_ref::<String>().unwrap();
+        assert!(msg.contains("lr must be > 0, got -1"), "{msg}");
+        {
+            let (_m, _) = fit_regressor_1d(&[0.0, 1.0], &[0.0, 1.0], &[4], Activation::Relu, 1, 1e-3, 0);
+        }
+        // Other tests run in parallel threads and hold models of their own: the count returns
+        // to at most what it was plus theirs, and this test's model is gone.
+        assert!(crate::nn::live_models() <= before + 2);
     }
 }

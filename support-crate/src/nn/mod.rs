@@ -1,10 +1,13 @@
-//! Neural networks on burn (ndarray backend, autodiff), behind the `nn` feature.
+//! Neural networks, trained by burn (ndarray backend, reverse-mode autodiff) in the nn engine.
 //!
-//! Generic burn code (models, training loops) is compiled once, here, and exposed through
-//! concrete, non-generic functions that take and return plain data (`f64`, `Vec`, ndarray
-//! matrices, `Copy` configuration structs, report structs): a notebook cell that calls them
-//! compiles in about a second, where a cell holding a generic burn training loop would compile
-//! for many.
+//! The burn code lives in `nn-engine/`, a shared library compiled once in release mode; this
+//! module is its interface: configuration structs (`Copy`, so a notebook can vary one field at
+//! a time), concrete functions on plain data (`&[f64]`, ndarray matrices) that return report
+//! structs, and handles to trained models. The Rust kernel then never analyses or links burn,
+//! so a notebook that trains networks answers as fast as one that does not (see
+//! nn-engine/Cargo.toml for the measurements behind this design). What needs no burn (the
+//! Toeplitz matrices of a convolution, batch norm's formula, initialization schemes, dropout
+//! masks) is computed here, in `f64`.
 //!
 //! | file | concept | notebook |
 //! |---|---|---|
@@ -19,24 +22,35 @@
 //! | `recurrent` | RNN and LSTM cells, gradient through time | 10 |
 //! | `residual` | a ResNet as the forward Euler scheme of an ODE | 10 |
 //!
-//! Load with `:dep course = { path = "../support-crate", features = ["nn"] }`.
+//! ```
+//! use course::nn::{fit_regressor_1d, Activation};
+//! let x = course::linspace(-1.0, 1.0, 32);
+//! let y: Vec<f64> = x.iter().map(|t| t * t).collect();
+//! let (model, report) = fit_regressor_1d(&x, &y, &[16], Activation::Tanh, 200, 1e-2, 0);
+//! assert!(report.losses[199] < report.losses[0]);
+//! assert_eq!(model.n_params(), 16 + 16 + 16 + 1);
+//! ```
 
 mod batch_norm;
 mod cnn;
+#[doc(hidden)]
+pub mod codec;
 mod conv;
-mod convert;
 mod deep_mlp;
 mod dropout;
+pub(crate) mod engine;
 mod init;
 mod mlp;
 mod recurrent;
 mod residual;
 mod training;
+#[doc(hidden)]
+pub mod wire;
 
-pub use batch_norm::batch_norm;
+pub use batch_norm::{EPSILON as BATCH_NORM_EPSILON, batch_norm};
 pub use cnn::{Cnn, CnnConfig, train_cnn};
 pub use conv::{conv_output_len, conv1d_burn, conv1d_matrix, conv2d_burn, conv2d_matrix};
-pub use deep_mlp::{Block, DeepMlp, HIGHWAY_GATE_BIAS, GradientProfile, MlpConfig, gradient_profile, train_mlp};
+pub use deep_mlp::{Block, DeepMlp, GradientProfile, HIGHWAY_GATE_BIAS, MlpConfig, gradient_profile, train_mlp};
 pub use dropout::dropout_mask;
 pub use init::{Init, orthogonal};
 pub use mlp::{Activation, FitReport, Regressor, fit_regressor_1d};
@@ -44,7 +58,8 @@ pub use recurrent::{Cell, RecurrentConfig, RecurrentModel, gradient_through_time
 pub use residual::resnet_flow;
 pub use training::{OptimizerKind, TrainConfig, TrainReport};
 
-/// The backend for inference: burn's ndarray backend in `f32`.
-pub type Inner = burn::backend::NdArray<f32>;
-/// The backend for training: [`Inner`] with reverse-mode autodiff.
-pub type Train = burn::backend::Autodiff<Inner>;
+/// Number of models the engine currently holds for this process (each [`Regressor`],
+/// [`DeepMlp`], [`Cnn`] or [`RecurrentModel`] holds one until dropped).
+pub fn live_models() -> usize {
+    engine::call("live_handles", wire::Value::Unit).usize().expect("a count")
+}

@@ -11,13 +11,6 @@
 //!
 //! Used in notebooks/09-training-deep-networks.ipynb and notebooks/10-architectures.ipynb.
 
-use super::Train;
-use crate::rng::{ChaCha8Rng, seeded};
-use burn::module::AutodiffModule;
-use burn::optim::{AdamConfig, GradientsParams, Optimizer, SgdConfig};
-use burn::tensor::Tensor;
-use burn::tensor::backend::AutodiffBackend;
-use std::time::Instant;
 
 /// Which update rule a training loop uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +65,8 @@ impl TrainConfig {
         TrainConfig { seed, ..self }
     }
 
-    pub(crate) fn validate(&self, who: &str) {
+    #[doc(hidden)]
+    pub fn validate(&self, who: &str) {
         assert!(self.n_steps > 0, "{who}: n_steps must be > 0, got 0");
         assert!(self.lr > 0.0 && self.lr.is_finite(), "{who}: lr must be > 0, got {}", self.lr);
     }
@@ -123,71 +117,9 @@ impl TrainReport {
     }
 }
 
-/// A model the loop can train: it knows which of its tensors are "the weights of layer l".
-pub(crate) trait Layered: AutodiffModule<Train> {
-    fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64>;
-}
-
-/// The minibatch indices of one step: `batch_size` distinct indices of `0..n`.
-pub(crate) fn minibatch(rng: &mut ChaCha8Rng, n: usize, batch_size: usize) -> Vec<usize> {
-    if batch_size == 0 || batch_size >= n {
-        (0..n).collect()
-    } else {
-        rand::seq::index::sample(rng, n, batch_size).into_vec()
-    }
-}
-
-/// Trains `model` for `tc.n_steps` steps; `loss(model, batch, rng)` returns the scalar loss of
-/// a minibatch (the rng is for dropout masks).
-pub(crate) fn train_loop<M, F>(model: M, tc: &TrainConfig, n_train: usize, loss: F) -> (M, TrainReport)
-where
-    M: Layered,
-    F: FnMut(&M, &[usize], &mut ChaCha8Rng) -> Tensor<Train, 1>,
-{
-    match tc.optimizer {
-        OptimizerKind::Sgd => run(model, SgdConfig::new().init(), tc, n_train, loss),
-        OptimizerKind::Adam => run(model, AdamConfig::new().init(), tc, n_train, loss),
-    }
-}
-
-fn run<M, O, F>(mut model: M, mut optim: O, tc: &TrainConfig, n_train: usize, mut loss: F) -> (M, TrainReport)
-where
-    M: Layered,
-    O: Optimizer<M, Train>,
-    F: FnMut(&M, &[usize], &mut ChaCha8Rng) -> Tensor<Train, 1>,
-{
-    // Batches and masks have their own stream, distinct from the initialization's.
-    let mut rng = seeded(tc.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1));
-    let start = Instant::now();
-    let (mut losses, mut grad_norms) = (Vec::with_capacity(tc.n_steps), Vec::with_capacity(tc.n_steps));
-    for _ in 0..tc.n_steps {
-        let batch = minibatch(&mut rng, n_train, tc.batch_size);
-        let l = loss(&model, &batch, &mut rng);
-        losses.push(f64::from(l.clone().into_scalar()));
-        let grads = l.backward();
-        grad_norms.push(model.layer_grad_norms(&grads));
-        let grads = GradientsParams::from_grads(grads, &model);
-        model = optim.step(tc.lr, model, grads);
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    (model, TrainReport { losses, grad_norms, seconds })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn minibatches_are_distinct_indices_in_range() {
-        let mut rng = seeded(3);
-        let b = minibatch(&mut rng, 50, 20);
-        let mut s = b.clone();
-        s.sort_unstable();
-        s.dedup();
-        assert_eq!(s.len(), 20);
-        assert!(b.iter().all(|&i| i < 50));
-        assert_eq!(minibatch(&mut rng, 5, 0), vec![0, 1, 2, 3, 4]);
-    }
 
     #[test]
     #[should_panic(expected = "lr must be > 0, got -0.1")]

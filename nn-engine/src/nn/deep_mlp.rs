@@ -1,0 +1,352 @@
+//! A deep multilayer perceptron with a chosen depth, width, activation, initialization, batch
+//! normalization and dropout, and what backpropagation does to its gradients.
+//!
+//! Hidden layer $l = 1,\dots,L$ computes
+//! $$z_l = W_l^\top h_{l-1} + b_l,\qquad h_l = m_l\odot\sigma\big(\mathrm{BN}(z_l)\big),$$
+//! ($\mathrm{BN}$ and the dropout mask $m_l$ optional), the output is $W_{L+1}^\top h_L + b_{L+1}$
+//! and the loss the mean squared error. Backpropagation sends
+//! $\delta_l = \partial\mathcal L/\partial z_l$ down through
+//! $\delta_{l-1} = \sigma'(z_{l-1})\odot W_l\,\delta_l$ and gives
+//! $\nabla_{W_l}\mathcal L = h_{l-1}\delta_l^\top$: each layer multiplies the backward signal by
+//! a random matrix, and its size after $L$ layers is a product of $L$ factors.
+//!
+//! Hidden layers $2,\dots,L$ can instead be **residual** blocks,
+//! $h_l = h_{l-1} + \tfrac1L\,\sigma(z_l)$ (the forward Euler step of $\dot h = \sigma(W(t)h+b(t))$
+//! with step $1/L$), or **highway** blocks,
+//! $h_l = T_l\odot\sigma(z_l) + (1-T_l)\odot h_{l-1}$ with the gate
+//! $T_l = \operatorname{sigmoid}(W^T_l h_{l-1} + b^T_l)$, $b^T_l = -2$ at initialization (mostly carry).
+//! Both give the backward signal an identity path: $\partial h_l/\partial h_{l-1} = I + \dots$
+//!
+//! ## Reference
+//! Glorot & Bengio (2010); He et al. (2015); Ioffe & Szegedy (2015), *Batch normalization*;
+//! Srivastava et al. (2014), *Dropout*; Srivastava, Greff & Schmidhuber (2015), *Highway
+//! networks*; He, Zhang, Ren & Sun (2016), *Deep residual learning*; Goodfellow, Bengio & Courville (2016), §6.5, §8.7.1.
+//!
+//! Used in notebooks/09-training-deep-networks.ipynb.
+
+use super::convert::{linear, matrix, norm, rows, to_array2, values};
+use super::training::{Layered, train_loop};
+use super::{TrainConfig, TrainReport};
+use super::{Activation, Block, GradientProfile, HIGHWAY_GATE_BIAS, Inner, Init, MlpConfig, Train, dropout_mask};
+use crate::rng::seeded;
+use burn::module::{AutodiffModule, Module, Param};
+use super::batch_norm::BatchNorm1d;
+use burn::nn::Linear;
+use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::{ElementConversion, Tensor, activation};
+use ndarray::Array2;
+
+#[derive(Module, Debug)]
+pub(crate) struct MlpNet<B: Backend> {
+    layers: Vec<Linear<B>>,
+    norms: Vec<BatchNorm1d<B>>,
+    gates: Vec<Linear<B>>,
+    tanh: bool,
+    residual: bool,
+}
+
+impl<B: Backend> MlpNet<B> {
+    fn new(cfg: &MlpConfig, seed: u64, device: &B::Device) -> Self {
+        let mut rng = seeded(seed);
+        let dims = cfg.dims();
+        let layers = dims.windows(2).map(|w| linear(&cfg.init.sample(&mut rng, w[0], w[1]), device)).collect();
+        let norms = if cfg.batch_norm { (0..cfg.depth).map(|_| BatchNorm1d::new(cfg.width, device)).collect() } else { Vec::new() };
+        let gates = if cfg.block == Block::Highway {
+            (1..cfg.depth)
+                .map(|_| {
+                    let mut g = linear(&Init::Xavier.sample(&mut rng, cfg.width, cfg.width), device);
+                    g.bias = Some(Param::from_tensor(Tensor::full([cfg.width], HIGHWAY_GATE_BIAS, device)));
+                    g
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        MlpNet { layers, norms, gates, tanh: cfg.activation == Activation::Tanh, residual: cfg.block == Block::Residual }
+    }
+
+    /// `probes[l]` (if given) is added to $h_{l+1}$ (so that its gradient is
+    /// $\partial\mathcal L/\partial h_{l+1}$), `masks[l]` (if given) multiplies $h_{l+1}$;
+    /// `trace` receives the mean square of each hidden $h_l$.
+    fn forward_with(
+        &self,
+        mut x: Tensor<B, 2>,
+        masks: &[Tensor<B, 2>],
+        probes: &[Tensor<B, 2>],
+        mut trace: Option<&mut Vec<f64>>,
+    ) -> Tensor<B, 2> {
+        let last = self.layers.len() - 1;
+        let step = 1.0 / last as f64; // 1/L for L hidden layers
+        for (l, layer) in self.layers.iter().enumerate() {
+            if l == last {
+                return layer.forward(x);
+            }
+            let mut z = layer.forward(x.clone());
+            if let Some(bn) = self.norms.get(l) {
+                z = bn.forward(z);
+            }
+            let a = if self.tanh { activation::tanh(z) } else { activation::relu(z) };
+            x = match (l, self.residual, l.checked_sub(1).and_then(|k| self.gates.get(k))) {
+                (0, _, _) => a,
+                (_, true, _) => x + a.mul_scalar(step),
+                (_, _, Some(gate)) => {
+                    let t = activation::sigmoid(gate.forward(x.clone()));
+                    t.clone() * a + (t.neg() + 1.0) * x
+                }
+                _ => a,
+            };
+            if let Some(p) = probes.get(l) {
+                x = x + p.clone();
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                t.push(x.clone().square().mean().into_scalar().elem::<f64>());
+            }
+            if let Some(m) = masks.get(l) {
+                x = x * m.clone();
+            }
+        }
+        unreachable!("the output layer returns")
+    }
+}
+
+impl Layered for MlpNet<Train> {
+    fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64> {
+        self.layers.iter().map(|l| l.weight.val().grad(grads).map_or(0.0, norm)).collect()
+    }
+}
+
+fn mse<B: Backend>(pred: Tensor<B, 2>, y: Tensor<B, 2>) -> Tensor<B, 1> {
+    (pred - y).square().mean()
+}
+
+/// A trained [`MlpConfig`] network, in inference mode (no dropout; batch norm uses the
+/// running statistics gathered during training).
+#[derive(Debug)]
+pub struct DeepMlp {
+    net: MlpNet<Inner>,
+    config: MlpConfig,
+}
+
+impl DeepMlp {
+    /// The untrained network drawn from `cfg.init` with `seed`.
+    ///
+    /// # Panics
+    /// If the configuration is invalid (zero width or depth, dropout outside [0, 1)).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::nn::{DeepMlp, MlpConfig};
+    /// let net = DeepMlp::init(&MlpConfig::new(3, 16, 2, 2), 0);
+    /// assert_eq!(net.predict(&ndarray::Array2::zeros((5, 3))).dim(), (5, 2));
+    /// assert_eq!(net.n_params(), 3 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2);
+    /// ```
+    pub fn init(cfg: &MlpConfig, seed: u64) -> Self {
+        cfg.validate("DeepMlp::init");
+        DeepMlp { net: MlpNet::new(cfg, seed, &Default::default()), config: *cfg }
+    }
+
+    /// The network's outputs, one row per row of `x`.
+    ///
+    /// # Panics
+    /// If `x` does not have `dim_in` columns.
+    pub fn predict(&self, x: &Array2<f64>) -> Array2<f64> {
+        assert_eq!(x.ncols(), self.config.dim_in, "predict: x must have dim_in = {} columns, got {}", self.config.dim_in, x.ncols());
+        to_array2(self.net.forward_with(matrix(x, &Default::default()), &[], &[], None))
+    }
+
+    /// Mean squared error of the predictions on `(x, y)`.
+    ///
+    /// # Panics
+    /// If the shapes do not match the network.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::nn::{DeepMlp, MlpConfig};
+    /// let net = DeepMlp::init(&MlpConfig::new(1, 8, 1, 1), 3);
+    /// let x = ndarray::Array2::from_shape_vec((3, 1), vec![-1.0, 0.0, 1.0]).unwrap();
+    /// let p = net.predict(&x);
+    /// assert!(net.mse(&x, &p) < 1e-12); // a network fits its own predictions exactly
+    /// ```
+    pub fn mse(&self, x: &Array2<f64>, y: &Array2<f64>) -> f64 {
+        let p = self.predict(x);
+        assert_eq!(p.dim(), y.dim(), "mse: y must be {:?} (one row per x, dim_out columns), got {:?}", p.dim(), y.dim());
+        (&p - y).mapv(|v| v * v).mean().unwrap_or(0.0)
+    }
+
+    /// Number of trainable parameters (burn's `num_params` also counts batch norm's running
+    /// statistics, which are not trained).
+    pub fn n_params(&self) -> usize {
+        self.config.n_params()
+    }
+
+    /// The configuration it was built from.
+    pub fn config(&self) -> MlpConfig {
+        self.config
+    }
+}
+
+/// One forward and backward pass of the network `cfg` (initialized with `seed`) on the batch
+/// `(x, y)`, with the mean squared error: gradient norms of every layer and the backward and
+/// forward signals. Batch norm, if on, uses the batch's statistics; dropout is off.
+///
+/// # Panics
+/// If the configuration is invalid or the shapes of `x`, `y` do not match it.
+///
+/// # Examples
+/// ```
+/// use course::nn::{gradient_profile, MlpConfig, Init};
+/// let x = ndarray::Array2::from_shape_fn((32, 8), |(i, j)| ((i * 8 + j) as f64).sin());
+/// let y = ndarray::Array2::from_shape_fn((32, 1), |(i, _)| (i as f64).cos());
+/// let small = gradient_profile(&MlpConfig::new(8, 32, 10, 1).with_init(Init::TooSmall), &x, &y, 0);
+/// // The backward signal halves at every layer on its way down: 2⁻⁹ over 10 layers.
+/// let ratio = small.signal_norms[0] / small.signal_norms[9];
+/// assert!(ratio < 0.02 && ratio > 1e-4, "{ratio}");
+/// ```
+pub fn gradient_profile(cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>, seed: u64) -> GradientProfile {
+    cfg.validate("gradient_profile");
+    check_data("gradient_profile", cfg, x, y);
+    let device = Default::default();
+    let net = MlpNet::<Train>::new(cfg, seed, &device);
+    let probes: Vec<Tensor<Train, 2>> =
+        (0..cfg.depth).map(|_| Tensor::zeros([x.nrows(), cfg.width], &device).require_grad()).collect();
+    let mut activation_ms = Vec::with_capacity(cfg.depth);
+    let pred = net.forward_with(matrix(x, &device), &[], &probes, Some(&mut activation_ms));
+    let loss = mse(pred, matrix(y, &device));
+    let grads = loss.backward();
+    GradientProfile {
+        loss: values(loss)[0],
+        weight_grad_norms: net.layer_grad_norms(&grads),
+        signal_norms: probes.iter().map(|p| p.grad(&grads).map_or(0.0, norm)).collect(),
+        activation_ms,
+    }
+}
+
+/// Trains the network `cfg` on `(x, y)` (mean squared error) as `tc` says, with dropout masks
+/// redrawn at every step if `cfg.dropout > 0`. Returns the trained network (in inference mode)
+/// and the report: minibatch loss before each step and per-layer gradient norms.
+///
+/// # Panics
+/// If the configuration is invalid, the shapes do not match it, or `tc.lr <= 0`.
+///
+/// # Examples
+/// ```
+/// use course::nn::{train_mlp, MlpConfig, TrainConfig};
+/// let x = ndarray::Array2::from_shape_fn((64, 1), |(i, _)| -1.0 + 2.0 * i as f64 / 63.0);
+/// let y = x.mapv(|t| t * t);
+/// let (net, report) = train_mlp(&MlpConfig::new(1, 32, 2, 1), &x, &y, &TrainConfig::adam(300, 1e-2));
+/// assert!(net.mse(&x, &y) < 0.01 * report.losses[0]);
+/// assert_eq!(report.grad_norms[0].len(), 3); // three weight matrices
+/// ```
+pub fn train_mlp(cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>, tc: &TrainConfig) -> (DeepMlp, TrainReport) {
+    cfg.validate("train_mlp");
+    tc.validate("train_mlp");
+    check_data("train_mlp", cfg, x, y);
+    let device = Default::default();
+    let net = MlpNet::<Train>::new(cfg, tc.seed, &device);
+    let (p, width, depth) = (cfg.dropout, cfg.width, cfg.depth);
+    let (net, report) = train_loop(net, tc, x.nrows(), |net: &MlpNet<Train>, batch, rng| {
+        let masks: Vec<Tensor<Train, 2>> = if p > 0.0 {
+            (0..depth).map(|_| matrix(&dropout_mask(rng, batch.len(), width, p), &device)).collect()
+        } else {
+            Vec::new()
+        };
+        mse(net.forward_with(rows(x, batch, &device), &masks, &[], None), rows(y, batch, &device))
+    });
+    (DeepMlp { net: net.valid(), config: *cfg }, report)
+}
+
+fn check_data(who: &str, cfg: &MlpConfig, x: &Array2<f64>, y: &Array2<f64>) {
+    assert!(x.nrows() > 0, "{who}: x must have at least one row");
+    assert_eq!(x.ncols(), cfg.dim_in, "{who}: x must have dim_in = {} columns, got {}", cfg.dim_in, x.ncols());
+    assert_eq!(
+        y.dim(),
+        (x.nrows(), cfg.dim_out),
+        "{who}: y must be {} × {} (one row per row of x, dim_out columns), got {:?}",
+        x.nrows(),
+        cfg.dim_out,
+        y.dim()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(n: usize, dim: usize, seed: u64) -> (Array2<f64>, Array2<f64>) {
+        let mut rng = seeded(seed);
+        let x = Array2::from_shape_vec((n, dim), crate::rng::normal_vec(&mut rng, n * dim)).unwrap();
+        let y = x.map_axis(ndarray::Axis(1), |r| r.iter().map(|v| v.sin()).sum::<f64>()).insert_axis(ndarray::Axis(1));
+        (x, y)
+    }
+
+    #[test]
+    fn weight_gradient_matches_central_finite_differences() {
+        // Oracle: ∂L/∂w ≈ (L(w + h) − L(w − h)) / 2h, computed in f64 from the network's
+        // own weights by an independent forward pass written with ndarray.
+        let cfg = MlpConfig::new(3, 5, 2, 1).with_activation(Activation::Tanh);
+        let (x, y) = data(10, 3, 1);
+        let net = MlpNet::<Inner>::new(&cfg, 4, &Default::default());
+        let ws: Vec<Array2<f64>> = net.layers.iter().map(|l| to_array2(l.weight.val())).collect();
+        let loss = |ws: &[Array2<f64>]| {
+            let mut h = x.clone();
+            for (k, w) in ws.iter().enumerate() {
+                h = h.dot(w);
+                if k + 1 < ws.len() {
+                    h.mapv_inplace(f64::tanh);
+                }
+            }
+            (&h - &y).mapv(|v| v * v).mean().unwrap()
+        };
+        // burn's gradient of the first layer's weights.
+        let device = Default::default();
+        let tnet = MlpNet::<Train>::new(&cfg, 4, &device);
+        let l = mse(tnet.forward_with(matrix(&x, &device), &[], &[], None), matrix(&y, &device));
+        let g = to_array2(tnet.layers[0].weight.val().grad(&l.backward()).unwrap());
+        let h = 1e-5;
+        for (i, j) in [(0, 0), (1, 3), (2, 4)] {
+            let (mut plus, mut minus) = (ws.clone(), ws.clone());
+            plus[0][[i, j]] += h;
+            minus[0][[i, j]] -= h;
+            let fd = (loss(&plus) - loss(&minus)) / (2.0 * h);
+            assert!((g[[i, j]] - fd).abs() < 1e-4 * (1.0 + fd.abs()), "({i},{j}): burn {} vs fd {fd}", g[[i, j]]);
+        }
+    }
+
+    #[test]
+    fn signal_norms_scale_by_the_init_gain_per_layer() {
+        // Oracle: for a ReLU net with σ = g·sqrt(2/n), E|δ_{l-1}|² = g² E|δ_l|², so the backward
+        // signal over 15 layers changes by g^15 (within a factor 3 for width 128).
+        let (x, y) = data(64, 16, 2);
+        for (init, g) in [(Init::He, 1.0f64), (Init::TooSmall, 0.5), (Init::TooLarge, 2.0)] {
+            let p = gradient_profile(&MlpConfig::new(16, 128, 16, 1).with_init(init), &x, &y, 3);
+            let ratio = p.signal_norms[0] / p.signal_norms[15];
+            let expected = g.powi(15);
+            assert!(ratio / expected < 3.0 && expected / ratio < 3.0, "{init:?}: {ratio} vs {expected}");
+        }
+    }
+
+    #[test]
+    fn batch_norm_normalizes_the_forward_signal() {
+        // Oracle: after BN (γ = 1, β = 0) each unit has batch mean 0 and variance 1, so after a
+        // ReLU the mean square is 1/2 for a symmetric pre-activation, whatever the weights' scale
+        // (as long as the pre-activation variance dominates BN's ε = 1e-5).
+        let (x, y) = data(256, 8, 5);
+        let p = gradient_profile(&MlpConfig::new(8, 64, 8, 1).with_init(Init::Std(1e-2)).with_batch_norm(true), &x, &y, 1);
+        for ms in &p.activation_ms {
+            assert!((ms - 0.5).abs() < 0.1, "{:?}", p.activation_ms);
+        }
+    }
+
+    #[test]
+    fn training_reduces_the_loss_and_reproduces() {
+        let (x, y) = data(128, 4, 6);
+        let cfg = MlpConfig::new(4, 32, 3, 1).with_dropout(0.1).with_batch_norm(true);
+        let tc = TrainConfig::adam(150, 1e-2).with_batch_size(32).with_seed(2);
+        let (net, r) = train_mlp(&cfg, &x, &y, &tc);
+        let (_, r2) = train_mlp(&cfg, &x, &y, &tc);
+        assert_eq!(r.losses, r2.losses, "same seed, same run");
+        assert!(net.mse(&x, &y) < 0.2 * r.losses[0], "{} vs {}", net.mse(&x, &y), r.losses[0]);
+        let trainable: usize = [4 * 32 + 32, 32 * 32 + 32, 32 * 32 + 32, 32 + 1, 3 * 2 * 32].iter().sum();
+        assert_eq!(net.n_params(), trainable);
+    }
+}
