@@ -54,7 +54,7 @@ pub use nesterov::{nesterov, nesterov_constant};
 pub use noisy::NoisyGradient;
 pub use objective::{FnObjective, Objective, StochasticObjective};
 pub use quadratic::Quadratic;
-pub use rates::{loglog_slope, semilog_slope};
+pub use rates::{log_spaced, loglog_slope, semilog_slope};
 pub use rmsprop::{EPS, rmsprop};
 pub use rosenbrock::Rosenbrock;
 pub use schedule::StepSchedule;

@@ -14,6 +14,28 @@
 //! Used in notebooks/04-gradient-descent.ipynb, notebooks/05-momentum-and-adaptive-methods.ipynb
 //! and notebooks/06-automatic-differentiation.ipynb.
 
+/// About `n_points` distinct integers from 1 to `n_max`, spaced evenly on a log scale (for
+/// plotting a long convergence curve on log axes without drawing every step).
+///
+/// # Panics
+/// If `n_max == 0` or `n_points < 2`.
+///
+/// # Examples
+/// ```
+/// let k = course::optim::log_spaced(1000, 4);
+/// assert_eq!(k, vec![1, 10, 100, 1000]);
+/// ```
+pub fn log_spaced(n_max: usize, n_points: usize) -> Vec<usize> {
+    assert!(n_max > 0, "log_spaced: n_max must be > 0");
+    assert!(n_points >= 2, "log_spaced: n_points must be >= 2, got {n_points}");
+    let top = (n_max as f64).ln();
+    let mut out: Vec<usize> = (0..n_points)
+        .map(|i| ((top * i as f64 / (n_points - 1) as f64).exp().round() as usize).clamp(1, n_max))
+        .collect();
+    out.dedup();
+    out
+}
+
 /// Least-squares slope of $\ln y$ against $\ln x$ over the points with $x$ in `x_range`
 /// (inclusive).
 ///
