@@ -127,6 +127,30 @@ pub fn symmetric_eigenvalues(a: &Array2<f64>) -> Vec<f64> {
     ev
 }
 
+/// Eigenvalues (decreasing) and orthonormal eigenvectors (the columns, in the same order) of a
+/// symmetric matrix.
+///
+/// # Panics
+/// If `a` is not square.
+///
+/// # Examples
+/// ```
+/// let (values, vectors) = course::optim::symmetric_eigen(&ndarray::array![[2.0, 1.0], [1.0, 2.0]]);
+/// assert!((values[0] - 3.0).abs() < 1e-12);
+/// assert!((vectors[[0, 0]].abs() - 0.5f64.sqrt()).abs() < 1e-12); // (1, 1)/√2
+/// ```
+pub fn symmetric_eigen(a: &Array2<f64>) -> (Vec<f64>, Array2<f64>) {
+    let (r, c) = a.dim();
+    assert_eq!(r, c, "symmetric_eigen: a must be square, got {r} x {c}");
+    let m = nalgebra::DMatrix::from_fn(r, c, |i, j| a[[i, j]]);
+    let eig = m.symmetric_eigen();
+    let mut order: Vec<usize> = (0..r).collect();
+    order.sort_by(|&i, &j| eig.eigenvalues[j].total_cmp(&eig.eigenvalues[i]));
+    let values = order.iter().map(|&i| eig.eigenvalues[i]).collect();
+    let vectors = Array2::from_shape_fn((r, r), |(i, k)| eig.eigenvectors[(i, order[k])]);
+    (values, vectors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +176,18 @@ mod tests {
         let ev = symmetric_eigenvalues(&hessian_fd(&net, h.last(), 1e-5));
         assert!(ev[3] > 1e-4 * ev[0], "{ev:?}");
         assert!(ev[4..].iter().all(|e| e.abs() < 1e-6 * ev[0]), "{ev:?}");
+    }
+
+    #[test]
+    fn eigenvectors_satisfy_the_eigen_equation() {
+        let a = crate::optim::Quadratic::with_spectrum(&[0.5, 4.0, 2.0], 3).matrix();
+        let (values, vectors) = symmetric_eigen(&a);
+        assert!((values[0] - 4.0).abs() < 1e-12 && (values[2] - 0.5).abs() < 1e-12);
+        for k in 0..3 {
+            let v = vectors.column(k).to_owned();
+            assert!((a.dot(&v) - &v * values[k]).iter().all(|e| e.abs() < 1e-12));
+        }
+        assert_eq!(symmetric_eigenvalues(&a), values);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub use adam::{AdamState, adam};
 pub use gradient_descent::gradient_descent;
 pub use heavy_ball::{heavy_ball, heavy_ball_parameters};
 pub use history::History;
-pub use landscape::{hessian_fd, random_direction, slice_1d, slice_2d, symmetric_eigenvalues};
+pub use landscape::{hessian_fd, random_direction, slice_1d, slice_2d, symmetric_eigen, symmetric_eigenvalues};
 pub use least_squares::LeastSquares;
 pub use nesterov::{nesterov, nesterov_constant};
 pub use noisy::NoisyGradient;
