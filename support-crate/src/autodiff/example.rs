@@ -5,7 +5,7 @@
 //! (the last two terms only where $x_{j+1}$, resp. $x_{j-1}$, exist). It is written once,
 //! generic over [`Scalar`], so the same code gives values (`f64`), forward-mode derivatives
 //! ([`Dual`](super::Dual)) and reverse-mode gradients ([`Var`](super::Var)); with the `nn`
-//! feature, [`burn_gradient_of_example`] computes the gradient with burn's autodiff.
+//! feature, `burn_gradient_of_example` computes the gradient with burn's autodiff (in `f32`).
 //!
 //! ## Reference
 //! Baydin et al. (2018), *Automatic differentiation in machine learning: a survey*, §2.
@@ -56,8 +56,12 @@ pub fn example_gradient(x: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// The gradient of [`example`] computed by burn's reverse-mode autodiff (ndarray backend, `f64`):
-/// the same function written with burn tensors, `require_grad`, `backward`, `grad`.
+/// The gradient of [`example`] computed by burn's reverse-mode autodiff: the same function
+/// written with burn tensors, `require_grad`, `backward`, `grad`.
+///
+/// It runs on the backend of [`crate::nn`], burn's ndarray backend in `f32` (burn keeps one
+/// default float type per device for the whole process, so the course never mixes `f32` and
+/// `f64` burn backends): expect agreement with exact gradients to about $10^{-7}$ relative.
 ///
 /// # Panics
 /// If `x` has fewer than 2 entries.
@@ -67,12 +71,12 @@ pub fn example_gradient(x: &[f64]) -> Vec<f64> {
 /// let x = [0.3, -1.0, 2.0];
 /// let burn = course::autodiff::burn_gradient_of_example(&x);
 /// let exact = course::autodiff::example_gradient(&x);
-/// assert!(burn.iter().zip(&exact).all(|(a, b)| (a - b).abs() < 1e-12));
+/// assert!(burn.iter().zip(&exact).all(|(a, b)| (a - b).abs() < 1e-5 * (1.0 + b.abs())));
 /// ```
 #[cfg(feature = "nn")]
 pub fn burn_gradient_of_example(x: &[f64]) -> Vec<f64> {
     use burn::tensor::{Tensor, TensorData};
-    type B = burn::backend::Autodiff<burn::backend::NdArray<f64>>;
+    type B = crate::nn::Train;
     let n = x.len();
     assert!(n >= 2, "burn_gradient_of_example: x must have at least 2 entries, got {n}");
     let device = Default::default();
@@ -82,7 +86,7 @@ pub fn burn_gradient_of_example(x: &[f64]) -> Vec<f64> {
     let f = (norm2 + 1.0).log() + coupling;
     let grads = f.backward();
     let g = t.grad(&grads).expect("x requires a gradient");
-    g.into_data().to_vec::<f64>().expect("f64 gradient")
+    g.into_data().to_vec::<f32>().expect("f32 gradient").into_iter().map(f64::from).collect()
 }
 
 #[cfg(test)]
@@ -112,7 +116,8 @@ mod tests {
         let exact = example_gradient(&x);
         assert_eq!(burn.len(), 12);
         for i in 0..12 {
-            assert!((burn[i] - exact[i]).abs() < 1e-12, "{i}: {} vs {}", burn[i], exact[i]);
+            // f32 arithmetic: about 1e-7 relative, a few ulps more through ln and the sums.
+            assert!((burn[i] - exact[i]).abs() < 1e-5 * (1.0 + exact[i].abs()), "{i}: {} vs {}", burn[i], exact[i]);
         }
     }
 }
