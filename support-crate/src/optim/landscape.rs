@@ -183,9 +183,9 @@ mod tests {
         let a = crate::optim::Quadratic::with_spectrum(&[0.5, 4.0, 2.0], 3).matrix();
         let (values, vectors) = symmetric_eigen(&a);
         assert!((values[0] - 4.0).abs() < 1e-12 && (values[2] - 0.5).abs() < 1e-12);
-        for k in 0..3 {
+        for (k, value) in values.iter().enumerate() {
             let v = vectors.column(k).to_owned();
-            assert!((a.dot(&v) - &v * values[k]).iter().all(|e| e.abs() < 1e-12));
+            assert!((a.dot(&v) - &v * *value).iter().all(|e| e.abs() < 1e-12));
         }
         assert_eq!(symmetric_eigenvalues(&a), values);
     }
