@@ -47,6 +47,16 @@ pub struct Tape {
 }
 
 /// A number recorded on a [`Tape`]: its value and its position on the tape.
+///
+/// # Examples
+/// ```
+/// use course::autodiff::{Scalar, Tape};
+/// let tape = Tape::new();
+/// let x = tape.var(0.5);
+/// let y = (x * 2.0).exp();           // e^{2x}
+/// assert_eq!(y.value(), 1f64.exp());
+/// assert_eq!(y.backward().wrt(x), 2.0 * 1f64.exp());
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Var<'t> {
     tape: &'t Tape,
@@ -55,6 +65,15 @@ pub struct Var<'t> {
 }
 
 /// The adjoints $\bar v_j = \partial f/\partial v_j$ of every node, after a backward sweep.
+///
+/// # Examples
+/// ```
+/// use course::autodiff::Tape;
+/// let tape = Tape::new();
+/// let v = tape.vars(&[1.0, 2.0, 3.0]);
+/// let f = v[0] * v[1] * v[2];
+/// assert_eq!(f.backward().wrt_all(&v), vec![6.0, 3.0, 2.0]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gradients {
     adjoints: Vec<f64>,

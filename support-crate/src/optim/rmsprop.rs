@@ -20,6 +20,11 @@ use super::{History, Objective};
 use ndarray::Array1;
 
 /// The $\varepsilon$ of RMSprop and Adam, guarding the division.
+///
+/// # Examples
+/// ```
+/// assert_eq!(course::optim::EPS, 1e-8);
+/// ```
 pub const EPS: f64 = 1e-8;
 
 /// `n_steps` RMSprop steps with step `lr` and decay `decay` ($\rho$, typically 0.9) from `x0`.

@@ -50,6 +50,11 @@ impl Rosenbrock {
     }
 
     /// $f$ at the point $(x, y)$ (for heatmaps).
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(course::optim::Rosenbrock::default().at(-1.0, 1.0), 4.0); // (1 − (−1))², on the valley floor
+    /// ```
     pub fn at(&self, x: f64, y: f64) -> f64 {
         (self.a - x).powi(2) + self.b * (y - x * x).powi(2)
     }

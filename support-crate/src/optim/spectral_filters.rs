@@ -118,12 +118,30 @@ impl SpectralDesign {
     }
 
     /// The ridge solution $\arg\min \frac1{2n}\lVert Xw-y\rVert^2 + \frac\lambda2\lVert w\rVert^2$.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::optim::SpectralDesign;
+    /// let d = SpectralDesign::new(10, &[1.0], 2);
+    /// let y = d.x.dot(&ndarray::array![3.0]);
+    /// // One direction, σ = 1, λ = 1: the filter halves the exact coefficient 3.
+    /// assert!((d.ridge_solution(&y, 1.0)[0] - 1.5).abs() < 1e-12);
+    /// ```
     pub fn ridge_solution(&self, y: &Array1<f64>, lambda: f64) -> Array1<f64> {
         let phi: Vec<f64> = self.sigmas.iter().map(|s| ridge_filter(*s, lambda)).collect();
         self.filtered(y, &phi)
     }
 
     /// The iterate after `n_steps` gradient steps of size `lr` on $\frac1{2n}\lVert Xw-y\rVert^2$ from $w_0 = 0$.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::optim::SpectralDesign;
+    /// let d = SpectralDesign::new(10, &[1.0], 2);
+    /// let y = d.x.dot(&ndarray::array![3.0]);
+    /// // σ = 1, α = 0.5: one step recovers half of the coefficient 3, two steps three quarters.
+    /// assert!((d.early_stopping_solution(&y, 0.5, 2)[0] - 2.25).abs() < 1e-12);
+    /// ```
     pub fn early_stopping_solution(&self, y: &Array1<f64>, lr: f64, n_steps: usize) -> Array1<f64> {
         let phi: Vec<f64> = self.sigmas.iter().map(|s| early_stopping_filter(*s, lr, n_steps)).collect();
         self.filtered(y, &phi)

@@ -77,6 +77,15 @@ impl TwoLayerNet {
     ///
     /// # Panics
     /// If `theta` does not have $3m+1$ entries.
+    ///
+    /// # Examples
+    /// ```
+    /// use ndarray::array;
+    /// let net = course::optim::TwoLayerNet::new(&[0.0], &[0.0], 1);
+    /// // w = 1, b = 0, a = 2, c = 0.5: ŷ(t) = 2 tanh(t) + 0.5
+    /// let y = net.predict(&array![1.0, 0.0, 2.0, 0.5], &[0.0, 1.0]);
+    /// assert_eq!(y, vec![0.5, 2.0 * 1f64.tanh() + 0.5]);
+    /// ```
     pub fn predict(&self, theta: &Array1<f64>, t: &[f64]) -> Vec<f64> {
         self.check(theta, "predict");
         t.iter().map(|&ti| self.output(theta, ti)).collect()
