@@ -73,20 +73,10 @@ pub fn example_gradient(x: &[f64]) -> Vec<f64> {
 /// let exact = course::autodiff::example_gradient(&x);
 /// assert!(burn.iter().zip(&exact).all(|(a, b)| (a - b).abs() < 1e-5 * (1.0 + b.abs())));
 /// ```
-#[cfg(feature = "nn")]
 pub fn burn_gradient_of_example(x: &[f64]) -> Vec<f64> {
-    use burn::tensor::{Tensor, TensorData};
-    type B = crate::nn::Train;
-    let n = x.len();
-    assert!(n >= 2, "burn_gradient_of_example: x must have at least 2 entries, got {n}");
-    let device = Default::default();
-    let t = Tensor::<B, 1>::from_data(TensorData::new(x.to_vec(), [n]), &device).require_grad();
-    let norm2 = (t.clone() * t.clone()).sum();
-    let coupling = (t.clone().narrow(0, 0, n - 1).sin() * t.clone().narrow(0, 1, n - 1)).sum();
-    let f = (norm2 + 1.0).log() + coupling;
-    let grads = f.backward();
-    let g = t.grad(&grads).expect("x requires a gradient");
-    g.into_data().to_vec::<f32>().expect("f32 gradient").into_iter().map(f64::from).collect()
+    // burn runs in the nn engine (nn-engine/src/autodiff_example.rs), on its f32 backend.
+    let out = crate::nn::engine::call("autodiff_example_gradient", x.into());
+    out.f64s().expect("gradient").to_vec()
 }
 
 #[cfg(test)]
@@ -108,7 +98,6 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "nn")]
     #[test]
     fn burn_agrees_with_the_closed_form() {
         let x: Vec<f64> = crate::rng::normal_vec(&mut crate::rng::seeded(5), 12);

@@ -15,7 +15,7 @@
 //! | [`Tape`], [`Var`], [`gradient_reverse`] | reverse mode (backpropagation) |
 //! | [`central_difference`], [`forward_difference`] | the finite-difference baseline |
 //! | [`example`], [`example_gradient`] | the running example and its closed-form gradient |
-//! | [`burn_gradient_of_example`] (feature `nn`) | the same gradient from burn's autodiff |
+//! | [`burn_gradient_of_example`] (in the nn engine) | the same gradient from burn's autodiff |
 //! | [`gradient_cost`] | operation counts and times of both modes |
 //!
 //! ## Reference
@@ -33,7 +33,6 @@ mod tape;
 
 pub use cost::{GradientCost, gradient_cost};
 pub use dual::{Dual, derivative, gradient_forward};
-#[cfg(feature = "nn")]
 pub use example::burn_gradient_of_example;
 pub use example::{example, example_gradient};
 pub use finite_diff::{central_difference, forward_difference};
