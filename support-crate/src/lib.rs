@@ -17,8 +17,11 @@
 //! | [`exercises`] | check functions for the exercises, with feedback | 00 |
 //! | [`stats`] | mean, variance, MSE, density histograms | 00 |
 //! | [`linalg`] | triangular solves, LU, Cholesky, QR, SVD, symmetric eigen, norms, κ, pinv, Eckart–Young, randomized SVD, PCA, SVT | 01 |
-//! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance | 01 |
-//! | [`data`] | toy data sets generated in code, seeded | 00 |
+//! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance; shallow ReLU nets, sawtooth, random features | 01, 08 |
+//! | [`data`] | toy data sets generated in code, seeded (images, shapes, sequences) | 00 |
+//! | [`optim`] | GD, SGD and step schedules, heavy ball, Nesterov, RMSprop, Adam; histories and fitted rates | 04 |
+//! | [`autodiff`] | dual numbers (forward mode), a tape (reverse mode), finite differences | 06 |
+//! | [`dynamics`] | vector fields, Euler, RK4, Dormand–Prince, fixed points, stability, Lyapunov exponents | 07 |
 //! | [`stochastic`] | SDEs: Euler–Maruyama, GBM, Ornstein–Uhlenbeck | 12 |
 //! | [`sampling`] | Monte Carlo, random-walk Metropolis | 14 |
 //! | [`nn`] | burn networks (in the nn engine) behind concrete training functions | 09 |
