@@ -28,7 +28,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -161,6 +162,10 @@ class _Client(NotebookClient):
         self._notebook_limit = notebook_limit
         self._deadline = None
         self._started = {}
+        self._msg_cells: dict[str, int] = {}
+        self._late: set[int] = set()
+        self._flush_index = len(nb.cells) - 1
+        self._flushed = False
         self.cell_times: list[CellTime] = []
         super().__init__(
             nb,
@@ -185,6 +190,13 @@ class _Client(NotebookClient):
         seconds = time.monotonic() - self._started.get(cell_index, time.monotonic())
         first_line = cell.source.splitlines()[0] if cell.source else ""
         self.cell_times.append(CellTime(cell_index, seconds, first_line, time.monotonic()))
+        # Late stderr of an earlier cell (see _async_poll_output_msg) first, then this cell's.
+        for i in sorted(self._late):
+            self._check_stderr(i, self.nb.cells[i])
+        self._late.clear()
+        self._check_stderr(cell_index, cell)
+
+    def _check_stderr(self, cell_index, cell):
         stderr, _ = _cell_text(cell)
         if PANIC.search(stderr):
             raise NotebookFailure(_describe(self._name, cell_index, cell, "panicked", stderr))
@@ -192,6 +204,43 @@ class _Client(NotebookClient):
             raise NotebookFailure(
                 _describe(self._name, cell_index, cell, "has an exercise check that did not pass", stderr)
             )
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        """nbclient's loop, except that stderr which evcxr delivers after a cell went idle (the
+        child process's stderr is forwarded by a thread, unsynchronized with the cell's end) is
+        kept with the cell it belongs to and checked, not dropped: a late panic still fails.
+        The runner's last cell writes FLUSH to stderr; its arrival means all earlier stderr has
+        arrived (one pipe, in order), so that cell waits for it."""
+        self._msg_cells[parent_msg_id] = cell_index
+        done, deadline = False, None
+        while not (done and (self._flushed or cell_index != self._flush_index)):
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=timeout))
+            except Exception:  # queue.Empty: the marker never came; nothing more to wait for
+                return
+            pid = msg["parent_header"].get("msg_id")
+            is_stderr = msg["msg_type"] == "stream" and msg["content"].get("name") == "stderr"
+            if is_stderr and FLUSH in msg["content"]["text"]:
+                self._flushed = True
+                rest = msg["content"]["text"].replace(FLUSH + "\n", "").replace(FLUSH, "")
+                if not rest:
+                    continue
+                msg["content"]["text"] = rest
+            if pid == parent_msg_id:
+                if done:
+                    continue
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    done, deadline = True, time.monotonic() + 10.0
+            elif pid in self._msg_cells and is_stderr:
+                i = self._msg_cells[pid]
+                self.nb.cells[i].outputs.append(nbformat.v4.new_output("stream", name="stderr", text=msg["content"]["text"]))
+                self._late.add(i)
+
+
+FLUSH = "(runner: end of the kernel's output)"
 
 
 def execute(
@@ -209,6 +258,9 @@ def execute(
     `cwd` (default: the notebook's folder), against which relative `:dep` paths resolve."""
     nb = nbformat.read(path, as_version=4)
     name = path.stem
+    # A last, empty cell: while it runs, late stderr of the real last cell still arrives and is
+    # checked. It is removed again before the notebook is returned.
+    nb.cells.append(nbformat.v4.new_code_cell(f'eprintln!("{FLUSH}");'))
     client = _Client(
         nb,
         name,
@@ -251,7 +303,9 @@ def execute(
             i, c = bad
             result.failure = _describe(name, i, c, "failed (error reply)", _cell_text(c)[1])
     result.seconds = time.monotonic() - start
-    result.cells = client.cell_times
+    flush = len(nb.cells) - 1
+    nb.cells.pop()
+    result.cells = [t for t in client.cell_times if t.index != flush]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         result.executed = out_dir / path.name
