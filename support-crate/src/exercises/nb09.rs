@@ -26,7 +26,7 @@ pub fn check_q1(fan_in: usize, fan_out: usize, xavier_std: f64, he_std: f64) -> 
     let ok_h = close(he_std, he, 1e-9);
     if ok_x && ok_h {
         return Feedback::correct(ex, format!(
-            "σ_Xavier = {xavier:.5}, σ_He = {he:.5}: He's is larger by √(1 + n_out/n_in), the factor that makes up for the half of the signal a ReLU zeroes."
+            "σ_Xavier = {xavier:.5}, σ_He = {he:.5}. He's 2/n_in keeps a ReLU layer's forward signal; Xavier's 2/(n_in + n_out) compromises between forward (1/n_in) and backward (1/n_out) for tanh."
         ));
     }
     if close(xavier_std, xavier * xavier, 1e-9) || close(he_std, he * he, 1e-9) {
