@@ -3,6 +3,8 @@
 //!   \to\text{maxpool}_2\to\text{linear}\to\text{softmax},$$
 //! trained by minimizing the cross-entropy $-\log p_\theta(y\mid x)$. Convolutions ("same"
 //! padding) are equivariant to translations; pooling makes the features locally invariant.
+//! Each convolution is computed as a matrix product of stacked shifted copies of its input
+//! (im2col) with the kernel matrix, and checked against burn's `Conv2d`.
 //!
 //! ## Reference
 //! LeCun, Bottou, Bengio & Haffner (1998), *Gradient-based learning applied to document
@@ -10,25 +12,71 @@
 //!
 //! Used in notebooks/10-architectures.ipynb.
 
-use super::convert::{norm, values};
+use super::convert::norm;
 use super::training::{Layered, train_loop};
 use super::{TrainConfig, TrainReport};
 use super::{CnnConfig, Inner, Init, Train};
 use crate::rng::seeded;
 use burn::module::{AutodiffModule, Module, Param};
-use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::Linear;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
-use burn::nn::{Linear, PaddingConfig2d};
+use burn::tensor::ops::PadMode;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Int, Tensor, TensorData, activation};
 use ndarray::Array2;
 
+/// A 3 × 3 "same" convolution on `[batch, height, width, channels]` tensors, computed as one
+/// matrix product: the 3 × 3 neighbourhood of every pixel of the zero-padded input is gathered
+/// into a row (im2col) and multiplied by the `[9·c_in, c_out]` weight matrix. This is the
+/// structured linear map of the module `conv`, and its backward pass is two more matrix
+/// products (burn's ndarray backend differentiates its own convolution much more slowly).
+#[derive(Module, Debug)]
+pub(crate) struct Conv3x3<B: Backend> {
+    /// Row `(3p + q)·c_in + c` holds kernel entry `(p, q)` of input channel `c`.
+    weight: Param<Tensor<B, 2>>,
+    bias: Param<Tensor<B, 1>>,
+}
+
+impl<B: Backend> Conv3x3<B> {
+    fn new(c_in: usize, c_out: usize, rng: &mut crate::rng::ChaCha8Rng, device: &B::Device) -> Self {
+        // He initialization (fan-in 9·c_in) from the course's seeded generator.
+        let w = Init::He.sample(rng, 9 * c_in, c_out);
+        Conv3x3 { weight: Param::from_tensor(super::convert::matrix(&w, device)), bias: Param::from_tensor(Tensor::zeros([c_out], device)) }
+    }
+
+    /// # Shapes
+    /// - input `[batch, h, w, c_in]`, output `[batch, h, w, c_out]`.
+    fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        let [b, h, w, c] = x.dims();
+        let device = x.device();
+        let padded = x.pad([(0, 0), (1, 1), (1, 1), (0, 0)], PadMode::Constant(0.0)).reshape([b, (h + 2) * (w + 2), c]);
+        // Patch k of pixel (r, col) is padded pixel (r + k/3, col + k%3): one gather (im2col).
+        let idx: Vec<i64> = (0..h * w * 9).map(|j| ((j / 9 / w + j % 9 / 3) * (w + 2) + j / 9 % w + j % 3) as i64).collect();
+        let idx = Tensor::<B, 1, Int>::from_data(TensorData::new(idx, [h * w * 9]), &device);
+        let patches = padded.select(1, idx).reshape([b * h * w, 9 * c]); // [b·h·w, 9·c_in]
+        let out = patches.matmul(self.weight.val()) + self.bias.val().unsqueeze::<2>();
+        let c_out = out.dims()[1];
+        out.reshape([b, h, w, c_out])
+    }
+
+    /// The kernel of output channel `o`, input channel `c`, as a 3 × 3 matrix.
+    fn kernel(&self, c: usize, o: usize) -> Array2<f64> {
+        let w = super::convert::to_array2(self.weight.val());
+        let c_in = w.nrows() / 9;
+        Array2::from_shape_fn((3, 3), |(p, q)| w[[(3 * p + q) * c_in + c, o]])
+    }
+}
+
+/// 2 × 2 max pooling of `[batch, h, w, c]` (h, w even).
+fn max_pool<B: Backend>(x: Tensor<B, 4>) -> Tensor<B, 4> {
+    let [b, h, w, c] = x.dims();
+    x.reshape([b, h / 2, 2, w / 2, 2, c]).max_dim(4).max_dim(2).reshape([b, h / 2, w / 2, c])
+}
+
 #[derive(Module, Debug)]
 pub(crate) struct CnnNet<B: Backend> {
-    conv1: Conv2d<B>,
-    conv2: Conv2d<B>,
-    pool: MaxPool2d,
+    conv1: Conv3x3<B>,
+    conv2: Conv3x3<B>,
     fc: Linear<B>,
 }
 
@@ -36,41 +84,32 @@ impl<B: Backend> CnnNet<B> {
     fn new(cfg: &CnnConfig, seed: u64, device: &B::Device) -> Self {
         let mut rng = seeded(seed);
         let [c1, c2] = cfg.channels;
-        let mut conv = |c_in: usize, c_out: usize| {
-            let mut layer = Conv2dConfig::new([c_in, c_out], [3, 3]).with_padding(PaddingConfig2d::Same).init::<B>(device);
-            // He initialization from the course's seeded generator (fan-in c_in·3·3).
-            let w = Init::He.sample(&mut rng, c_in * 9, c_out);
-            let data: Vec<f32> = w.t().iter().map(|&v| v as f32).collect();
-            layer.weight = Param::from_tensor(Tensor::from_data(TensorData::new(data, [c_out, c_in, 3, 3]), device));
-            layer.bias = Some(Param::from_tensor(Tensor::zeros([c_out], device)));
-            layer
-        };
-        let (conv1, conv2) = (conv(1, c1), conv(c1, c2));
+        let conv1 = Conv3x3::new(1, c1, &mut rng, device);
+        let conv2 = Conv3x3::new(c1, c2, &mut rng, device);
         let flat = c2 * (cfg.size / 4) * (cfg.size / 4);
         let fc = super::convert::linear(&Init::Xavier.sample(&mut rng, flat, cfg.n_classes), device);
-        CnnNet { conv1, conv2, pool: MaxPool2dConfig::new([2, 2]).init(), fc }
+        CnnNet { conv1, conv2, fc }
     }
 
     /// # Shapes
-    /// - input `[batch, 1, size, size]`, output (logits) `[batch, n_classes]`.
+    /// - input `[batch, size, size, 1]`, output (logits) `[batch, n_classes]`.
     fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
-        let x = self.pool.forward(activation::relu(self.conv1.forward(x)));
-        let x = self.pool.forward(activation::relu(self.conv2.forward(x)));
-        let [b, c, h, w] = x.dims();
-        self.fc.forward(x.reshape([b, c * h * w]))
+        let x = max_pool(activation::relu(self.conv1.forward(x)));
+        let x = max_pool(activation::relu(self.conv2.forward(x)));
+        let [b, h, w, c] = x.dims();
+        self.fc.forward(x.reshape([b, h * w * c]))
     }
 }
 
 impl Layered for CnnNet<Train> {
     fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64> {
-        let g4 = |p: &Param<Tensor<Train, 4>>| p.val().grad(grads).map_or(0.0, norm);
-        vec![g4(&self.conv1.weight), g4(&self.conv2.weight), self.fc.weight.val().grad(grads).map_or(0.0, norm)]
+        [&self.conv1.weight, &self.conv2.weight, &self.fc.weight].iter().map(|p| p.val().grad(grads).map_or(0.0, norm)).collect()
     }
 }
 
 fn images<B: Backend>(x: &Array2<f64>, idx: &[usize], size: usize, device: &B::Device) -> Tensor<B, 4> {
     let rows = super::convert::rows::<B>(x, idx, device);
-    rows.reshape([idx.len(), 1, size, size])
+    rows.reshape([idx.len(), size, size, 1])
 }
 
 /// A trained small CNN (inference mode).
@@ -122,10 +161,10 @@ impl Cnn {
         m
     }
 
-    /// The first layer's 3 × 3 filters, one per channel.
+    /// The first layer's 3 × 3 filters, one per output channel (`[p, q]` multiplies the pixel
+    /// `p` rows below and `q` columns right of the window's top-left corner).
     pub fn filters(&self) -> Vec<Array2<f64>> {
-        let w = values(self.net.conv1.weight.val());
-        w.chunks(9).map(|c| Array2::from_shape_vec((3, 3), c.to_vec()).expect("3×3")).collect()
+        (0..self.config.channels[0]).map(|o| self.net.conv1.kernel(0, o)).collect()
     }
 
     /// Number of trainable parameters.
@@ -199,18 +238,53 @@ mod tests {
     }
 
     #[test]
+    fn im2col_convolution_equals_burns_conv2d() {
+        // Oracle: burn's Conv2d layer ("same" padding) with the same kernels and biases.
+        use burn::nn::PaddingConfig2d;
+        use burn::nn::conv::Conv2dConfig;
+        let device = Default::default();
+        let conv = Conv3x3::<Inner>::new(3, 5, &mut seeded(4), &device);
+        let x = Array2::from_shape_vec((2, 7 * 6 * 3), crate::rng::normal_vec(&mut seeded(5), 2 * 126)).unwrap();
+        let xt = super::super::convert::matrix::<Inner>(&x, &device).reshape([2, 7, 6, 3]); // NHWC
+        let ours = super::super::convert::values(conv.forward(xt.clone()).permute([0, 3, 1, 2])); // → NCHW
+        let mut theirs = Conv2dConfig::new([3, 5], [3, 3]).with_padding(PaddingConfig2d::Same).init::<Inner>(&device);
+        let w: Vec<f32> = (0..5).flat_map(|o| (0..3).flat_map(move |c| (0..9).map(move |k| (o, c, k)))).map(|(o, c, k)| conv.kernel(c, o)[[k / 3, k % 3]] as f32).collect();
+        theirs.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [5, 3, 3, 3]), &device));
+        theirs.bias = Some(conv.bias.clone());
+        let theirs = super::super::convert::values(theirs.forward(xt.permute([0, 3, 1, 2])));
+        assert_eq!(ours.len(), theirs.len());
+        for (a, b) in ours.iter().zip(&theirs) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn max_pool_takes_the_largest_of_each_two_by_two_block() {
+        let x = Tensor::<Inner, 4>::from_data(TensorData::new((0..16).map(|v| ((v * 7) % 16) as f32).collect::<Vec<_>>(), [1, 4, 4, 1]), &Default::default());
+        let got = super::super::convert::values(max_pool(x));
+        // Oracle: the maximum of each 2 × 2 block of the row-major 4 × 4 grid, computed directly.
+        let grid: Vec<f64> = (0..16).map(|v| ((v * 7) % 16) as f64).collect();
+        let expected: Vec<f64> = [(0, 0), (0, 2), (2, 0), (2, 2)]
+            .iter()
+            .map(|&(r, c)| [grid[r * 4 + c], grid[r * 4 + c + 1], grid[(r + 1) * 4 + c], grid[(r + 1) * 4 + c + 1]].into_iter().fold(f64::MIN, f64::max))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
     fn the_convolution_layers_are_translation_equivariant() {
         // Oracle: shifting the input image shifts conv1's output (away from the borders).
         let cfg = CnnConfig::new(8, 4);
         let net = CnnNet::<Inner>::new(&cfg, 0, &Default::default());
         let img = Array2::from_shape_fn((1, 64), |(_, k)| if (k / 8, k % 8) == (3, 2) { 1.0 } else { 0.0 });
         let shifted = Array2::from_shape_fn((1, 64), |(_, k)| if (k / 8, k % 8) == (4, 4) { 1.0 } else { 0.0 });
-        let out = |x: &Array2<f64>| values(net.conv1.forward(images::<Inner>(x, &[0], 8, &Default::default())));
+        let out = |x: &Array2<f64>| super::super::convert::values(net.conv1.forward(images::<Inner>(x, &[0], 8, &Default::default())));
         let (a, b) = (out(&img), out(&shifted));
-        for c in 0..8 {
+        // NHWC: entry (r, c, ch) at (r·8 + c)·8 + ch.
+        for ch in 0..8 {
             for r in 1..6 {
                 for col in 0..4 {
-                    let (i, j) = (c * 64 + r * 8 + col, c * 64 + (r + 1) * 8 + col + 2);
+                    let (i, j) = ((r * 8 + col) * 8 + ch, ((r + 1) * 8 + col + 2) * 8 + ch);
                     assert!((a[i] - b[j]).abs() < 1e-6);
                 }
             }

@@ -1,7 +1,7 @@
 //! Small grey images of four shapes — disk, square, triangle, cross — drawn in code.
 //!
-//! Each image is `size × size` pixels in $[0,1]$ plus Gaussian noise: one shape of random
-//! centre, radius and rotation, anti-aliased by $3\times 3$ supersampling. The class is the
+//! Each image is `size × size` pixels in $[0,1]$ plus Gaussian noise: one upright shape of
+//! random centre and radius, anti-aliased by $3\times 3$ supersampling. The class is the
 //! shape. A convolutional network must recognize the shape wherever it is: the translation
 //! equivariance of convolution is the right prior.
 //!
@@ -108,16 +108,14 @@ pub fn shapes(rng: &mut impl Rng, n_samples: usize, size: usize, noise: f64) -> 
         let label = i % SHAPE_NAMES.len();
         let radius = rng.random_range(0.22..0.34) * s;
         let (cx, cy) = (rng.random_range(radius..s - radius), rng.random_range(radius..s - radius));
-        let angle = rng.random_range(0.0..2.0 * PI);
-        let (cos, sin) = (angle.cos(), angle.sin());
         for r in 0..size {
             for c in 0..size {
                 let mut cover = 0.0;
                 for sr in 0..3 {
                     for sc in 0..3 {
                         let (x, y) = (c as f64 + (sc as f64 + 0.5) / 3.0 - cx, r as f64 + (sr as f64 + 0.5) / 3.0 - cy);
-                        // Coordinates in the shape's rotated frame, in units of the radius.
-                        let (a, b) = ((cos * x + sin * y) / radius, (-sin * x + cos * y) / radius);
+                        // Coordinates relative to the centre, in units of the radius (b points down).
+                        let (a, b) = (x / radius, y / radius);
                         if inside(label, a, b) {
                             cover += 1.0 / 9.0;
                         }
@@ -132,13 +130,13 @@ pub fn shapes(rng: &mut impl Rng, n_samples: usize, size: usize, noise: f64) -> 
     Shapes { images, labels, size }
 }
 
-/// Is the point `(a, b)` (in radii, shape frame) inside shape `label`?
+/// Is the point `(a, b)` (in radii from the centre, `b` pointing down) inside shape `label`?
 fn inside(label: usize, a: f64, b: f64) -> bool {
     match label {
         0 => a * a + b * b <= 1.0,
         1 => a.abs() <= 0.8 && b.abs() <= 0.8,
         2 => (0..3).all(|k| {
-            // Equilateral triangle of circumradius 1: three half-planes at distance 1/2.
+            // Equilateral triangle of circumradius 1, apex up: three half-planes at distance 1/2.
             let t = PI / 2.0 + 2.0 * PI * k as f64 / 3.0;
             a * t.cos() + b * t.sin() <= 0.5
         }),
