@@ -19,6 +19,13 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 
 /// Input sequences and their targets.
+///
+/// # Examples
+/// ```
+/// let task = course::data::sequences::adding_problem(&mut course::rng::seeded(2), 3, 8);
+/// assert_eq!((task.n_samples(), task.seq_len(), task.dim()), (3, 8, 2));
+/// assert_eq!(task.targets.dim(), (3, 1));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct SequenceTask {
     /// `inputs[[i, t, k]]`: feature `k` of sample `i` at time `t`.

@@ -21,6 +21,14 @@ use std::f64::consts::PI;
 pub const SHAPE_NAMES: [&str; 4] = ["disk", "square", "triangle", "cross"];
 
 /// A labelled set of shape images.
+///
+/// # Examples
+/// ```
+/// let s = course::data::shapes::shapes(&mut course::rng::seeded(5), 4, 10, 0.0);
+/// assert_eq!((s.len(), s.image(2).dim()), (4, (10, 10)));
+/// assert!(!s.is_empty());
+/// assert!(s.image(0).sum() > 10.0); // a disk of radius ≥ 2.2 pixels covers more than 10 pixels
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shapes {
     /// One image per row, flattened row by row (row 0 of the image is its top).

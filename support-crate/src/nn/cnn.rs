@@ -63,6 +63,17 @@ impl CnnConfig {
 }
 
 /// A trained small CNN (inference mode).
+///
+/// # Examples
+/// ```
+/// use course::nn::{train_cnn, CnnConfig, TrainConfig};
+/// let data = course::data::shapes::shapes(&mut course::rng::seeded(3), 16, 8, 0.0);
+/// let (cnn, _) = train_cnn(&data.images, &data.labels, &CnnConfig::new(8, 4), &TrainConfig::adam(2, 1e-3));
+/// assert_eq!(cnn.predict(&data.images).len(), 16);
+/// assert_eq!(cnn.logits(&data.images).dim(), (16, 4));
+/// assert_eq!(cnn.confusion(&data.images, &data.labels).sum(), 16.0); // every image counted once
+/// assert_eq!(cnn.filters()[0].dim(), (3, 3));
+/// ```
 #[derive(Debug)]
 pub struct Cnn {
     handle: u64,

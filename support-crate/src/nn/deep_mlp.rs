@@ -31,6 +31,16 @@ use super::{Activation, Init, TrainConfig, TrainReport};
 use ndarray::Array2;
 
 /// How hidden layers $2,\dots,L$ combine with their input (see the module docs).
+///
+/// # Examples
+/// ```
+/// use course::nn::{Block, MlpConfig};
+/// let plain = MlpConfig::new(2, 8, 3, 1);
+/// let highway = plain.with_block(Block::Highway);
+/// // Two gated layers (the first hidden layer maps the input and has no gate): 2 × (8·8 + 8).
+/// assert_eq!(highway.n_params() - plain.n_params(), 2 * (8 * 8 + 8));
+/// assert_eq!(plain.with_block(Block::Residual).n_params(), plain.n_params());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Block {
     /// $h_l = \sigma(z_l)$.
@@ -43,6 +53,12 @@ pub enum Block {
 
 /// The bias of the highway gates at initialization: $\operatorname{sigmoid}(-2)\approx 0.12$ of
 /// each layer's transform is let through, the rest is carried.
+///
+/// # Examples
+/// ```
+/// let t = 1.0 / (1.0 + (-course::nn::HIGHWAY_GATE_BIAS).exp());
+/// assert!((t - 0.1192).abs() < 1e-4);
+/// ```
 pub const HIGHWAY_GATE_BIAS: f64 = -2.0;
 
 /// The architecture of a [`DeepMlp`]: `depth` hidden layers of `width` units between `dim_in`
@@ -196,12 +212,29 @@ impl DeepMlp {
     }
 
     /// The configuration it was built from.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::nn::{DeepMlp, MlpConfig};
+    /// assert_eq!(DeepMlp::init(&MlpConfig::new(2, 4, 1, 1), 0).config().width, 4);
+    /// ```
     pub fn config(&self) -> MlpConfig {
         self.config
     }
 }
 
-/// The gradients of one forward–backward pass at initialization, layer by layer.
+/// The gradients of one forward–backward pass at initialization, layer by layer (see
+/// [`gradient_profile`]).
+///
+/// # Examples
+/// ```
+/// use course::nn::{gradient_profile, MlpConfig};
+/// let x = ndarray::Array2::from_shape_fn((16, 4), |(i, j)| ((i + 2 * j) as f64).cos());
+/// let y = ndarray::Array2::zeros((16, 1));
+/// let p = gradient_profile(&MlpConfig::new(4, 8, 3, 1), &x, &y, 1);
+/// assert_eq!((p.weight_grad_norms.len(), p.signal_norms.len(), p.activation_ms.len()), (4, 3, 3));
+/// assert!(p.loss > 0.0);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradientProfile {
     /// The loss (mean squared error) at initialization.

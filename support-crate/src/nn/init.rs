@@ -20,6 +20,14 @@ use rand_distr::{Distribution, StandardNormal};
 
 /// How the weights of a layer are drawn: $w_{ij}\sim\mathcal N(0,\sigma^2)$ with $\sigma$ from
 /// [`Init::std`]. Biases start at zero.
+///
+/// # Examples
+/// ```
+/// use course::nn::Init;
+/// // For a square ReLU layer, Xavier's variance is half of He's.
+/// assert!((Init::Xavier.std(64, 64).powi(2) / Init::He.std(64, 64).powi(2) - 0.5).abs() < 1e-15);
+/// assert_eq!(Init::ALL.len(), 4);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Init {
     /// Glorot/Xavier: $\sigma^2 = 2/(n_{\text{in}}+n_{\text{out}})$.

@@ -26,6 +26,12 @@ use crate::data::sequences::SequenceTask;
 use ndarray::Array2;
 
 /// Which recurrent cell.
+///
+/// # Examples
+/// ```
+/// use course::nn::{Cell, RecurrentConfig};
+/// assert_eq!(RecurrentConfig::rnn(1, 4, 1).cell, Cell::Rnn);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {
     /// $h_t = \tanh(W_x x_t + W_h h_{t-1} + b)$.
@@ -103,6 +109,16 @@ impl RecurrentConfig {
 }
 
 /// A recurrent network (initialized or trained).
+///
+/// # Examples
+/// ```
+/// use course::nn::{RecurrentConfig, RecurrentModel};
+/// let task = course::data::sequences::adding_problem(&mut course::rng::seeded(0), 5, 6);
+/// let m = RecurrentModel::init(&RecurrentConfig::lstm(2, 4, 1), 0);
+/// assert_eq!(m.predict(&task).dim(), (5, 1));
+/// assert_eq!(m.config().hidden, 4);
+/// assert!(m.mse(&task) > 0.0);
+/// ```
 #[derive(Debug)]
 pub struct RecurrentModel {
     handle: u64,
@@ -168,6 +184,18 @@ impl RecurrentModel {
 
 /// $\lVert\partial\mathcal L/\partial h_t\rVert$ for $t = 1,\dots,T$ at initialization: see
 /// [`RecurrentModel::gradient_through_time`].
+///
+/// # Panics
+/// If the configuration is invalid or the task's features differ from `dim_in`.
+///
+/// # Examples
+/// ```
+/// use course::nn::{gradient_through_time, RecurrentConfig};
+/// let task = course::data::sequences::recall_first(&mut course::rng::seeded(1), 16, 20, 0.5);
+/// // A recurrent matrix of norm 0: nothing flows back beyond the last step.
+/// let g = gradient_through_time(&RecurrentConfig::rnn(1, 8, 1).with_recurrent_gain(0.0), &task, 0);
+/// assert!(g[18] == 0.0 && g[19] > 0.0);
+/// ```
 pub fn gradient_through_time(cfg: &RecurrentConfig, task: &SequenceTask, seed: u64) -> Vec<f64> {
     RecurrentModel::init(cfg, seed).gradient_through_time(task)
 }

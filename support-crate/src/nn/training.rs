@@ -13,6 +13,13 @@
 
 
 /// Which update rule a training loop uses.
+///
+/// # Examples
+/// ```
+/// use course::nn::{OptimizerKind, TrainConfig};
+/// assert_eq!(TrainConfig::adam(10, 1e-3).optimizer, OptimizerKind::Adam);
+/// assert_eq!(TrainConfig::sgd(10, 1e-3).batch_size, 0); // full batch
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptimizerKind {
     /// Plain stochastic gradient descent, $\theta \leftarrow \theta - \text{lr}\,g$.
@@ -73,6 +80,14 @@ impl TrainConfig {
 }
 
 /// What a training run did.
+///
+/// # Examples
+/// ```
+/// use course::nn::{train_mlp, MlpConfig, TrainConfig};
+/// let x = ndarray::Array2::from_shape_fn((8, 1), |(i, _)| i as f64 / 8.0);
+/// let (_, r) = train_mlp(&MlpConfig::new(1, 4, 2, 1), &x, &x, &TrainConfig::sgd(5, 0.01));
+/// assert_eq!((r.losses.len(), r.grad_norms.len(), r.grad_norms[0].len()), (5, 5, 3));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainReport {
     /// The minibatch loss before each step (training mode: dropout on, batch statistics).
