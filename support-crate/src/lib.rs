@@ -24,7 +24,7 @@
 //! | [`dynamics`] | vector fields, Euler, RK4, Dormand–Prince, fixed points, stability, Lyapunov exponents | 07 |
 //! | [`stochastic`] | SDEs: Euler–Maruyama, GBM, Ornstein–Uhlenbeck | 12 |
 //! | [`sampling`] | Monte Carlo, random-walk Metropolis | 14 |
-//! | [`nn`] | burn networks (in the nn engine) behind concrete training functions | 09 |
+//! | [`nn`] | deep MLPs, CNN, RNN/LSTM, residual/highway nets on burn (in the nn engine), training loops with gradient norms | 06, 09, 10 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
 //! closed forms, identities and independent implementations.
