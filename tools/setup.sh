@@ -66,8 +66,12 @@ if [ "$(cat "$kdir/kernel.json" 2>/dev/null)" != "$spec" ]; then
 fi
 
 # 4. The nn engine ------------------------------------------------------------------------------
+# COURSE_SKIP_ENGINE=1 skips this step (for work on notebooks that train no burn network; the
+# engine is still built on first use by course::nn).
 engine="$root/nn-engine"
 lib="$engine/target/release/libcourse_nn_engine.so"
-[ -e "$lib" ] || say "building the nn engine (burn, release; about 4 minutes on 2 cores the first time)"
-env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
-  cargo build --quiet --release --locked --manifest-path "$engine/Cargo.toml" --target-dir "$engine/target"
+if [ "${COURSE_SKIP_ENGINE:-0}" != 1 ]; then
+  [ -e "$lib" ] || say "building the nn engine (burn, release; about 4 minutes on 2 cores the first time)"
+  env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
+    cargo build --quiet --release --locked --manifest-path "$engine/Cargo.toml" --target-dir "$engine/target"
+fi

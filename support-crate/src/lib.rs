@@ -40,16 +40,23 @@ pub mod check;
 pub mod data;
 pub mod dynamics;
 pub mod exercises;
+pub mod graphical;
+pub mod inference;
 pub mod learning;
 pub mod linalg;
+pub mod mixture;
 pub mod nn;
 pub mod optim;
+pub mod pde;
 pub mod plot;
 pub mod prelude;
+pub mod probability;
+pub mod rl;
 pub mod rng;
 pub mod sampling;
 pub mod stats;
 pub mod stochastic;
+pub mod theory;
 
 /// `n` equally spaced points from `low` to `high` inclusive (NumPy's `linspace`).
 ///

@@ -19,6 +19,18 @@ pub mod nb07;
 pub mod nb08;
 pub mod nb09;
 pub mod nb10;
+pub mod nb11;
+pub mod nb12;
+pub mod nb13;
+pub mod nb14;
+pub mod nb15;
+pub mod nb16;
+pub mod nb17;
+pub mod nb18;
+pub mod nb19;
+pub mod nb20;
+pub mod nb21;
+pub mod nb22;
 
 use std::fmt;
 

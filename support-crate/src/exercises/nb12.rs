@@ -1,0 +1,1 @@
+//! Exercises of notebook 12 (being written: issue 5).

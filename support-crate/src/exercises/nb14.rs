@@ -1,0 +1,1 @@
+//! Exercises of notebook 14 (being written: issue 5).

@@ -1,0 +1,1 @@
+//! Exercises of notebook 16 (being written: issue 5).

@@ -1,0 +1,1 @@
+//! Exercises of notebook 17 (being written: issue 5).

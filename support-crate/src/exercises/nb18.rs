@@ -1,0 +1,1 @@
+//! Exercises of notebook 18 (being written: issue 5).

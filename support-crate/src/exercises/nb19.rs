@@ -1,0 +1,1 @@
+//! Exercises of notebook 19 (being written: issue 5).

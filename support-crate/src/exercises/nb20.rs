@@ -1,0 +1,1 @@
+//! Exercises of notebook 20 (being written: issue 5).

@@ -1,0 +1,1 @@
+//! Exercises of notebook 21 (being written: issue 5).

@@ -1,0 +1,1 @@
+//! Exercises of notebook 22 (being written: issue 5).

@@ -1,0 +1,3 @@
+//! Probability: expectation, conditional expectation, limit theorems, concentration inequalities.
+//!
+//! (Being written: issue 5.)

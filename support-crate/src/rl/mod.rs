@@ -1,0 +1,3 @@
+//! Reinforcement learning: MDPs, value iteration, Q-learning.
+//!
+//! (Being written: issue 5.)
