@@ -23,3 +23,8 @@ mod sawtooth;
 pub use random_features::{FeatureKind, GaussianBumps, RandomFeatureRates, RandomFeatures, monte_carlo_rates, random_feature_rates};
 pub use relu_interpolant::{ShallowRelu, linear_interpolate, relu};
 pub use sawtooth::{count_linear_pieces, sawtooth, sawtooth_shallow, sawtooth_units, tent};
+
+// Notebooks 19–22: a two-layer network with hand-derived gradients (NTK, mean field, PINNs).
+mod two_layer;
+
+pub use two_layer::{Activation, Scaling, TwoLayer};
