@@ -463,6 +463,15 @@ mod tests {
         ]
     }
 
+    /// The network with parameter `p` moved by `h`.
+    fn nudged(net: &TwoLayer, theta: &Array1<f64>, p: usize, h: f64) -> TwoLayer {
+        let mut moved = theta.clone();
+        moved[p] += h;
+        let mut out = net.clone();
+        out.set_params(&moved);
+        out
+    }
+
     #[test]
     fn activation_derivatives_match_finite_differences() {
         let h = 1e-5;
@@ -507,14 +516,7 @@ mod tests {
                 for order in 0..3 {
                     let g = net.grad_params_derivative(&x, j, order);
                     for p in 0..net.n_params() {
-                        let mut plus = net.clone();
-                        let mut tp = theta.clone();
-                        tp[p] += h;
-                        plus.set_params(&tp);
-                        let mut minus = net.clone();
-                        let mut tm = theta.clone();
-                        tm[p] -= h;
-                        minus.set_params(&tm);
+                        let (plus, minus) = (nudged(&net, &theta, p, h), nudged(&net, &theta, p, -h));
                         let fd = (plus.derivative(&x, j, order) - minus.derivative(&x, j, order)) / (2.0 * h);
                         assert!((g[p] - fd).abs() < 1e-7 * (1.0 + fd.abs()), "order {order}, j {j}, param {p}: {} vs {fd}", g[p]);
                     }
@@ -538,14 +540,7 @@ mod tests {
             let theta = net.params();
             let h = 1e-6;
             for p in 0..net.n_params() {
-                let mut plus = net.clone();
-                let mut tp = theta.clone();
-                tp[p] += h;
-                plus.set_params(&tp);
-                let mut minus = net.clone();
-                let mut tm = theta.clone();
-                tm[p] -= h;
-                minus.set_params(&tm);
+                let (plus, minus) = (nudged(&net, &theta, p, h), nudged(&net, &theta, p, -h));
                 let fd = (plus.mse_loss_grad(&x, &y).0 - minus.mse_loss_grad(&x, &y).0) / (2.0 * h);
                 assert!((g[p] - fd).abs() < 1e-8, "param {p}");
             }

@@ -20,9 +20,6 @@ use super::engine::call;
 use super::wire::Value;
 use ndarray::Array2;
 
-/// One residual block $x \mapsto x + h\tanh(xW + b)$.
-
-
 /// The output of a ResNet of `n_layers` blocks $x\mapsto x + h\tanh(xW+b)$, $h$ = `t_end / n_layers`,
 /// all sharing `w` (`dim × dim`) and `b`, applied to each row of `x0` (burn, `f32`).
 ///

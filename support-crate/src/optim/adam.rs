@@ -13,7 +13,7 @@
 //!
 //! Used in notebooks/05-momentum-and-adaptive-methods.ipynb.
 
-use super::objective::{check_lr, check_x0, checked_gradient};
+use super::objective::{check_lr, check_x0, checked_gradient, iterate};
 use super::rmsprop::EPS;
 use super::{History, Objective};
 use ndarray::Array1;
@@ -106,20 +106,7 @@ pub fn adam(objective: &dyn Objective, x0: &Array1<f64>, lr: f64, beta1: f64, be
     check_x0("adam", x0);
     check_lr("adam", lr);
     let mut state = AdamState::new(x0.len(), beta1, beta2);
-    let mut x = x0.clone();
-    let mut history = History::new();
-    history.push(x.clone(), objective.value(&x));
-    for _ in 0..n_steps {
-        let g = checked_gradient("adam", objective, &x);
-        let direction = state.update(&g);
-        x.scaled_add(-lr, &direction);
-        let loss = objective.value(&x);
-        history.push(x.clone(), loss);
-        if !loss.is_finite() {
-            break;
-        }
-    }
-    history
+    iterate(|x| objective.value(x), x0, n_steps, |_, x| x - &(state.update(&checked_gradient("adam", objective, x)) * lr))
 }
 
 #[cfg(test)]

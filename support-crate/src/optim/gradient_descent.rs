@@ -12,7 +12,7 @@
 //!
 //! Used in notebooks/04-gradient-descent.ipynb.
 
-use super::objective::{check_lr, check_x0, checked_gradient};
+use super::objective::{check_lr, check_x0, checked_gradient, iterate};
 use super::{History, Objective};
 use ndarray::Array1;
 
@@ -35,19 +35,7 @@ use ndarray::Array1;
 pub fn gradient_descent(objective: &dyn Objective, x0: &Array1<f64>, lr: f64, n_steps: usize) -> History {
     check_x0("gradient_descent", x0);
     check_lr("gradient_descent", lr);
-    let mut x = x0.clone();
-    let mut history = History::new();
-    history.push(x.clone(), objective.value(&x));
-    for _ in 0..n_steps {
-        let g = checked_gradient("gradient_descent", objective, &x);
-        x.scaled_add(-lr, &g);
-        let loss = objective.value(&x);
-        history.push(x.clone(), loss);
-        if !loss.is_finite() {
-            break;
-        }
-    }
-    history
+    iterate(|x| objective.value(x), x0, n_steps, |_, x| x - &(checked_gradient("gradient_descent", objective, x) * lr))
 }
 
 #[cfg(test)]

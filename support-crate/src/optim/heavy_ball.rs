@@ -13,7 +13,7 @@
 //!
 //! Used in notebooks/05-momentum-and-adaptive-methods.ipynb.
 
-use super::objective::{check_lr, check_x0, checked_gradient};
+use super::objective::{check_lr, check_x0, checked_gradient, iterate};
 use super::{History, Objective};
 use ndarray::Array1;
 
@@ -54,21 +54,13 @@ pub fn heavy_ball(objective: &dyn Objective, x0: &Array1<f64>, lr: f64, momentum
     check_x0("heavy_ball", x0);
     check_lr("heavy_ball", lr);
     assert!((0.0..1.0).contains(&momentum), "heavy_ball: momentum must lie in [0, 1), got {momentum}");
-    let mut x = x0.clone();
     let mut previous = x0.clone();
-    let mut history = History::new();
-    history.push(x.clone(), objective.value(&x));
-    for _ in 0..n_steps {
-        let g = checked_gradient("heavy_ball", objective, &x);
-        let next = &x - &(g * lr) + (&x - &previous) * momentum;
-        previous = std::mem::replace(&mut x, next);
-        let loss = objective.value(&x);
-        history.push(x.clone(), loss);
-        if !loss.is_finite() {
-            break;
-        }
-    }
-    history
+    iterate(|x| objective.value(x), x0, n_steps, |_, x| {
+        let g = checked_gradient("heavy_ball", objective, x);
+        let next = x - &(g * lr) + (x - &previous) * momentum;
+        previous = x.clone();
+        next
+    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 //!
 //! Used in notebooks/05-momentum-and-adaptive-methods.ipynb.
 
-use super::objective::{check_lr, check_x0, checked_gradient};
+use super::objective::{check_lr, check_x0, checked_gradient, iterate};
 use super::{History, Objective};
 use ndarray::Array1;
 
@@ -69,23 +69,13 @@ fn run(
 ) -> History {
     check_x0(what, x0);
     check_lr(what, lr);
-    let mut x = x0.clone();
     let mut y = x0.clone();
-    let mut history = History::new();
-    history.push(x.clone(), objective.value(&x));
-    for k in 1..=n_steps {
-        // x_k = y_{k−1} − α∇f(y_{k−1});  y_k = x_k + β_k (x_k − x_{k−1})
-        let g = checked_gradient(what, objective, &y);
-        let next = &y - &(g * lr);
-        y = &next + &((&next - &x) * momentum(k));
-        x = next;
-        let loss = objective.value(&x);
-        history.push(x.clone(), loss);
-        if !loss.is_finite() {
-            break;
-        }
-    }
-    history
+    iterate(|x| objective.value(x), x0, n_steps, |k, x| {
+        // x_k = y_{k−1} − α∇f(y_{k−1});  y_k = x_k + β_k (x_k − x_{k−1}),  k = 1, 2, …
+        let next = &y - &(checked_gradient(what, objective, &y) * lr);
+        y = &next + &((&next - x) * momentum(k + 1));
+        next
+    })
 }
 
 #[cfg(test)]

@@ -97,6 +97,24 @@ pub(crate) fn check_x0(what: &str, x0: &Array1<f64>) {
     assert!(x0.iter().all(|v| v.is_finite()), "{what}: x0 must have finite entries");
 }
 
+/// The loop every first-order method shares: $x_{k+1} = \mathrm{step}(k, x_k)$ for
+/// $k = 0, \dots, n_{\text{steps}} - 1$, each iterate recorded in a [`History`](super::History) with
+/// its objective value; stops early once the value is not finite (the method diverged).
+pub(crate) fn iterate(value: impl Fn(&Array1<f64>) -> f64, x0: &Array1<f64>, n_steps: usize, mut step: impl FnMut(usize, &Array1<f64>) -> Array1<f64>) -> super::History {
+    let mut x = x0.clone();
+    let mut history = super::History::new();
+    history.push(x.clone(), value(&x));
+    for k in 0..n_steps {
+        x = step(k, &x);
+        let loss = value(&x);
+        history.push(x.clone(), loss);
+        if !loss.is_finite() {
+            break;
+        }
+    }
+    history
+}
+
 /// Checks a learning rate: finite and > 0.
 pub(crate) fn check_lr(what: &str, lr: f64) {
     assert!(lr > 0.0 && lr.is_finite(), "{what}: lr must be > 0, got {lr}");

@@ -15,7 +15,7 @@
 //!
 //! Used in notebooks/05-momentum-and-adaptive-methods.ipynb.
 
-use super::objective::{check_lr, check_x0, checked_gradient};
+use super::objective::{check_lr, check_x0, checked_gradient, iterate};
 use super::{History, Objective};
 use ndarray::Array1;
 
@@ -46,22 +46,12 @@ pub fn rmsprop(objective: &dyn Objective, x0: &Array1<f64>, lr: f64, decay: f64,
     check_x0("rmsprop", x0);
     check_lr("rmsprop", lr);
     assert!((0.0..1.0).contains(&decay), "rmsprop: decay must lie in [0, 1), got {decay}");
-    let mut x = x0.clone();
-    let mut v = Array1::<f64>::zeros(x.len());
-    let mut history = History::new();
-    history.push(x.clone(), objective.value(&x));
-    for _ in 0..n_steps {
-        let g = checked_gradient("rmsprop", objective, &x);
+    let mut v = Array1::<f64>::zeros(x0.len());
+    iterate(|x| objective.value(x), x0, n_steps, |_, x| {
+        let g = checked_gradient("rmsprop", objective, x);
         v = &v * decay + &(g.mapv(|gi| gi * gi) * (1.0 - decay));
-        let step = Array1::from_shape_fn(x.len(), |i| g[i] / (v[i].sqrt() + EPS));
-        x.scaled_add(-lr, &step);
-        let loss = objective.value(&x);
-        history.push(x.clone(), loss);
-        if !loss.is_finite() {
-            break;
-        }
-    }
-    history
+        Array1::from_shape_fn(x.len(), |i| x[i] - lr * g[i] / (v[i].sqrt() + EPS))
+    })
 }
 
 #[cfg(test)]

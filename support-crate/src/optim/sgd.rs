@@ -12,7 +12,7 @@
 //!
 //! Used in notebooks/04-gradient-descent.ipynb.
 
-use super::objective::check_x0;
+use super::objective::{check_x0, iterate};
 use super::{History, StepSchedule, StochasticObjective};
 use ndarray::Array1;
 use rand::Rng;
@@ -45,20 +45,11 @@ pub fn sgd(
 
 fn run(objective: &dyn StochasticObjective, x0: &Array1<f64>, schedule: &StepSchedule, n_steps: usize, rng: &mut dyn Rng) -> History {
     check_x0("sgd", x0);
-    let mut x = x0.clone();
-    let mut history = History::new();
-    history.push(x.clone(), objective.value(&x));
-    for k in 0..n_steps {
-        let g = objective.stochastic_gradient(&x, rng);
+    iterate(|x| objective.value(x), x0, n_steps, |k, x| {
+        let g = objective.stochastic_gradient(x, rng);
         assert_eq!(g.len(), x.len(), "sgd: the stochastic gradient has {} entries but x has {}", g.len(), x.len());
-        x.scaled_add(-schedule.lr_at(k), &g);
-        let loss = objective.value(&x);
-        history.push(x.clone(), loss);
-        if !loss.is_finite() {
-            break;
-        }
-    }
-    history
+        x - &(g * schedule.lr_at(k))
+    })
 }
 
 #[cfg(test)]
