@@ -103,21 +103,20 @@ pub fn gibbs_bimodal(target: &Bimodal, x0: &[f64], n_steps: usize, rng: &mut imp
 pub fn gibbs_banana(target: &Banana, x0: &[f64], n_steps: usize, rng: &mut impl Rng) -> Chain {
     check_x0(x0);
     let (a, b) = (target.a, target.b);
-    let (mut x1, mut x2) = (x0[0], x0[1]);
+    let mut x2 = x0[1]; // x₁ is drawn first, from x₂ alone
     let mut states = Array2::zeros((n_steps, 2));
     for mut row in states.rows_mut() {
         let c = x2 + b * a * a;
         // log of the largest value of e^{-(c - b s)²/2} over s = x₁² ≥ 0.
         let log_max = if b != 0.0 && c / b >= 0.0 { 0.0 } else { -0.5 * c * c };
-        loop {
+        let x1 = loop {
             let z: f64 = StandardNormal.sample(rng);
             let cand = a * z;
             let u: f64 = rng.random();
             if u.ln() < -0.5 * (c - b * cand * cand).powi(2) - log_max {
-                x1 = cand;
-                break;
+                break cand;
             }
-        }
+        };
         let z: f64 = StandardNormal.sample(rng);
         x2 = b * (x1 * x1 - a * a) + z;
         row[0] = x1;

@@ -114,7 +114,7 @@ impl LogDensity for CorrelatedGaussian {
 /// let t = Banana { a: 1.0, b: 0.5 };
 /// assert_eq!(t.second_moments(), [1.0, 1.5]);
 /// // The ridge x₂ = b(x₁² − a²) is where the density is largest for each x₁.
-/// assert!(t.log_prob(&[2.0, 3.0]) > t.log_prob(&[2.0, 2.0]));
+/// assert!(t.log_prob(&[2.0, 1.5]) > t.log_prob(&[2.0, 0.0]));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Banana {
