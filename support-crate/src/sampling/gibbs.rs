@@ -42,11 +42,11 @@ pub fn gibbs_gaussian_2d(rho: f64, x0: &[f64], n_steps: usize, rng: &mut impl Rn
     assert!(rho.abs() < 1.0, "rho must satisfy |rho| < 1, got {rho}");
     check_x0(x0);
     let sd = (1.0 - rho * rho).sqrt();
-    let (mut x1, mut x2) = (x0[0], x0[1]);
+    let mut x2 = x0[1]; // x₁ is drawn first, from x₂ alone
     let mut states = Array2::zeros((n_steps, 2));
     for mut row in states.rows_mut() {
         let z: f64 = StandardNormal.sample(rng);
-        x1 = rho * x2 + sd * z;
+        let x1 = rho * x2 + sd * z;
         let z: f64 = StandardNormal.sample(rng);
         x2 = rho * x1 + sd * z;
         row[0] = x1;
