@@ -137,9 +137,9 @@ pub fn lloyd(x: &Array2<f64>, centers: &Array2<f64>, n_iter: usize) -> KMeans {
             let mut row = sums.row_mut(l);
             row += &x.row(i);
         }
-        for c in 0..k {
-            if counts[c] > 0 {
-                let mean = &sums.row(c) / counts[c] as f64;
+        for (c, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                let mean = &sums.row(c) / count as f64;
                 centers.row_mut(c).assign(&mean);
             }
         }
