@@ -8,6 +8,7 @@
 //!
 //! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
 
+use super::LogDensity;
 use ndarray::{Array1, Array2};
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
@@ -20,6 +21,42 @@ pub struct Chain {
     pub states: Array2<f64>,
     /// Fraction of accepted proposals.
     pub acceptance: f64,
+}
+
+impl Chain {
+    /// Coordinate `j` of every state, as a `Vec` (for diagnostics and plots).
+    ///
+    /// # Panics
+    /// If `j >= dim`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::sampling::Chain;
+    /// let c = Chain { states: course::ndarray::array![[1.0, 2.0], [3.0, 4.0]], acceptance: 1.0 };
+    /// assert_eq!(c.column(1), vec![2.0, 4.0]);
+    /// ```
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        assert!(j < self.states.ncols(), "j must be < dim = {}, got {j}", self.states.ncols());
+        self.states.column(j).to_vec()
+    }
+}
+
+/// Random-walk Metropolis on a [`LogDensity`]: the same chain as [`random_walk_metropolis`]
+/// (same random stream), for targets that are structs rather than closures.
+///
+/// # Panics
+/// As [`random_walk_metropolis`], and if `x0.len() != target.dim()`.
+///
+/// # Examples
+/// ```
+/// use course::sampling::{metropolis, StandardGaussian};
+/// let c = metropolis(&StandardGaussian { dim: 2 }, &[0.0, 0.0], 1.7, 20_000, &mut course::rng::seeded(1));
+/// let x2: f64 = c.states.iter().map(|v| v * v).sum::<f64>() / 40_000.0;
+/// assert!((x2 - 1.0).abs() < 0.1);  // E x_i² = 1
+/// ```
+pub fn metropolis(target: &dyn LogDensity, x0: &[f64], step: f64, n_steps: usize, rng: &mut impl Rng) -> Chain {
+    assert_eq!(x0.len(), target.dim(), "x0 must have target.dim() = {} coordinates, got {}", target.dim(), x0.len());
+    random_walk_metropolis(|x: &[f64]| target.log_prob(x), x0, step, n_steps, rng)
 }
 
 /// `n_steps` steps of random-walk Metropolis with proposal scale `step` for the (unnormalized)
