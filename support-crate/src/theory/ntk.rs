@@ -115,8 +115,14 @@ pub fn arccos_kernel(degree: usize, p: &[f64], q: &[f64]) -> f64 {
     if np == 0.0 || nq == 0.0 {
         return 0.0;
     }
-    let cos = (p.iter().zip(q).map(|(u, v)| u * v).sum::<f64>() / (np * nq)).clamp(-1.0, 1.0);
-    let phi = cos.acos();
+    // φ = 2 atan2(|p̂ − q̂|, |p̂ + q̂|): accurate also for nearly (anti)parallel vectors, where acos is not.
+    let (mut dm, mut dp) = (0.0, 0.0);
+    for (u, v) in p.iter().zip(q) {
+        dm += (u / np - v / nq).powi(2);
+        dp += (u / np + v / nq).powi(2);
+    }
+    let phi = 2.0 * dm.sqrt().atan2(dp.sqrt());
+    let cos = phi.cos();
     match degree {
         0 => (PI - phi) / (2.0 * PI),
         _ => np * nq * (phi.sin() + (PI - phi) * cos) / (2.0 * PI),
