@@ -276,3 +276,4 @@ mod tests {
         train_with_snapshots(&mut net, &ndarray::array![[0.0]], &ndarray::array![0.0], 1.0, &[5, 2]);
     }
 }
+
