@@ -40,7 +40,7 @@ pub fn onsager_tc() -> f64 {
 /// # Examples
 /// ```
 /// let m = course::graphical::onsager_magnetization(1.5);
-/// assert!((m - 0.98603).abs() < 1e-4);
+/// assert!((m - 0.986500).abs() < 1e-6);
 /// assert_eq!(course::graphical::onsager_magnetization(3.0), 0.0);
 /// ```
 pub fn onsager_magnetization(temperature: f64) -> f64 {
