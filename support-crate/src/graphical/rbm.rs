@@ -295,13 +295,11 @@ impl Rbm {
                 }
             }
             let ph = self.hidden_probs(&v);
-            for i in 0..nv {
+            for (i, &vi) in v.iter().enumerate() {
                 for j in 0..nh {
-                    g.w[[i, j]] -= v[i] * ph[j] / n;
+                    g.w[[i, j]] -= vi * ph[j] / n;
                 }
-            }
-            for i in 0..nv {
-                g.b[i] -= v[i] / n;
+                g.b[i] -= vi / n;
             }
             g.c.scaled_add(-1.0 / n, &ph);
         }
