@@ -23,6 +23,8 @@ mod markov_chain;
 mod milstein;
 mod optional_stopping;
 mod ornstein_uhlenbeck;
+#[cfg(test)]
+mod notebook_checks;
 
 pub use brownian::{brownian_bridge_refine, brownian_increments, brownian_paths, ito_integral_w_dw, ito_l2_errors, paths_from_increments, quadratic_variation, scaled_random_walk, stratonovich_integral_w_dw};
 pub use error::{ErrorCurve, Scheme, strong_errors, weak_errors};
