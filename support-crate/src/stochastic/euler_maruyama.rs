@@ -18,6 +18,13 @@ pub trait ScalarSde {
     fn drift(&self, t: f64, x: f64) -> f64;
     /// The diffusion coefficient $\sigma(t, x)$.
     fn diffusion(&self, t: f64, x: f64) -> f64;
+    /// $\partial_x\sigma(t, x)$, needed by Milstein. The default is a central difference with
+    /// step $10^{-6}\max(1, |x|)$ (error $\approx 10^{-12}$ for smooth $\sigma$); override it
+    /// when the derivative is known.
+    fn diffusion_dx(&self, t: f64, x: f64) -> f64 {
+        let h = 1e-6 * x.abs().max(1.0);
+        (self.diffusion(t, x + h) - self.diffusion(t, x - h)) / (2.0 * h)
+    }
 }
 
 /// An SDE from two plain functions (notebook `fn` items work; closures do not persist between
@@ -52,6 +59,9 @@ impl ScalarSde for GeometricBrownianMotion {
     fn diffusion(&self, _t: f64, x: f64) -> f64 {
         self.sigma * x
     }
+    fn diffusion_dx(&self, _t: f64, _x: f64) -> f64 {
+        self.sigma
+    }
 }
 
 impl GeometricBrownianMotion {
@@ -62,6 +72,18 @@ impl GeometricBrownianMotion {
     /// $\operatorname{Var} X_t = x_0^2 e^{2\mu t}(e^{\sigma^2 t} - 1)$.
     pub fn variance(&self, x0: f64, t: f64) -> f64 {
         x0 * x0 * (2.0 * self.mu * t).exp() * ((self.sigma * self.sigma * t).exp() - 1.0)
+    }
+    /// The exact solution driven by the Brownian value $W_t$ = `w_t`:
+    /// $X_t = x_0\exp\big((\mu - \sigma^2/2)t + \sigma W_t\big)$ (Itô's formula on $\log X$).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::stochastic::GeometricBrownianMotion;
+    /// let g = GeometricBrownianMotion { mu: 0.5, sigma: 1.0 };
+    /// assert_eq!(g.exact(2.0, 1.0, 0.0), 2.0); // (μ − σ²/2) t = 0
+    /// ```
+    pub fn exact(&self, x0: f64, t: f64, w_t: f64) -> f64 {
+        x0 * ((self.mu - 0.5 * self.sigma * self.sigma) * t + self.sigma * w_t).exp()
     }
 }
 
@@ -79,6 +101,9 @@ impl ScalarSde for OrnsteinUhlenbeck {
     }
     fn diffusion(&self, _t: f64, _x: f64) -> f64 {
         self.sigma
+    }
+    fn diffusion_dx(&self, _t: f64, _x: f64) -> f64 {
+        0.0
     }
 }
 
@@ -127,6 +152,38 @@ pub fn euler_maruyama_terminal(sde: &impl ScalarSde, x0: f64, t_end: f64, n_step
         }
     }
     x
+}
+
+/// $X_T$ by Euler–Maruyama driven by given Brownian increments: row $i$ of `dw`
+/// (`n_paths × n_steps`, each entry $\sim\mathcal N(0, \Delta t)$) drives path $i$, with
+/// $\Delta t$ = `t_end / n_steps`. Sharing `dw` with an exact solution or another scheme gives
+/// a strong (pathwise) comparison.
+///
+/// # Panics
+/// If `t_end <= 0` or `dw` has no column.
+///
+/// # Examples
+/// ```
+/// use course::stochastic::{GeometricBrownianMotion, euler_maruyama_from_increments};
+/// let g = GeometricBrownianMotion { mu: 1.0, sigma: 0.0 };
+/// let dw = course::ndarray::Array2::zeros((1, 10));
+/// let x = euler_maruyama_from_increments(&g, 1.0, 1.0, &dw);
+/// assert!((x[0] - 1.1f64.powi(10)).abs() < 1e-12); // σ = 0: Euler's method for x' = x
+/// ```
+pub fn euler_maruyama_from_increments(sde: &dyn ScalarSde, x0: f64, t_end: f64, dw: &Array2<f64>) -> Vec<f64> {
+    check_args(t_end, dw.ncols(), dw.nrows().max(1));
+    let dt = t_end / dw.ncols() as f64;
+    dw.rows()
+        .into_iter()
+        .map(|row| {
+            let mut x = x0;
+            for (k, d) in row.iter().enumerate() {
+                let t = k as f64 * dt;
+                x += sde.drift(t, x) * dt + sde.diffusion(t, x) * d;
+            }
+            x
+        })
+        .collect()
 }
 
 /// Whole paths: row $i$ is path $i$ at $t_0 = 0, t_1, \dots, t_{n} = $ `t_end`
