@@ -22,6 +22,9 @@ use ndarray::{Array1, Array2, Array3};
 /// The four moves as `(dx, dy)`, indexed by action: up, right, down, left.
 pub const MOVES: [(i64, i64); 4] = [(0, 1), (1, 0), (0, -1), (-1, 0)];
 
+/// Arrows for [`Plot::arrows`](crate::plot::Plot::arrows): tails and vectors.
+pub type Arrows = (Vec<(f64, f64)>, Vec<(f64, f64)>);
+
 /// Names of the four actions, for tables.
 pub const ACTION_NAMES: [&str; 4] = ["up", "right", "down", "left"];
 
@@ -259,7 +262,7 @@ impl Gridworld {
     /// assert_eq!(tails.len(), 9);                                // 11 states, 2 terminal
     /// assert_eq!((tails[0], vectors[0]), ((0.2, 0.5), (0.6, 0.0)));
     /// ```
-    pub fn policy_arrows(&self, policy: &[usize]) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+    pub fn policy_arrows(&self, policy: &[usize]) -> Arrows {
         assert_eq!(policy.len(), self.n_states(), "Gridworld::policy_arrows: policy must have n_states = {} entries, got {}", self.n_states(), policy.len());
         let (mut tails, mut vectors) = (Vec::new(), Vec::new());
         for (s, (x, y)) in self.cells().into_iter().enumerate() {

@@ -24,7 +24,7 @@ pub mod q_network;
 pub mod value_iteration;
 
 pub use baird::{Baird, TdVariant};
-pub use gridworld::{ACTION_NAMES, Gridworld, MOVES};
+pub use gridworld::{ACTION_NAMES, Arrows, Gridworld, MOVES};
 pub use mdp::{Mdp, greedy, max_over_actions, sup_distance};
 pub use q_learning::{QLearning, QLearningRun};
 pub use q_network::{QNetwork, collect_transitions};
