@@ -17,13 +17,20 @@
 //! | [`exercises`] | check functions for the exercises, with feedback | 00 |
 //! | [`stats`] | mean, variance, MSE, density histograms | 00 |
 //! | [`linalg`] | triangular solves, LU, Cholesky, QR, SVD, symmetric eigen, norms, κ, pinv, Eckart–Young, randomized SVD, PCA, SVT | 01 |
-//! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance; shallow ReLU nets, sawtooth, random features | 01, 08 |
+//! | [`learning`] | perceptron, least squares, polynomial features, ridge, bias–variance; shallow ReLU nets, sawtooth, random features; a two-layer net with hand-derived gradients | 01, 08, 19–22 |
 //! | [`data`] | toy data sets generated in code, seeded (images, shapes, sequences) | 00 |
 //! | [`optim`] | GD, SGD and step schedules, heavy ball, Nesterov, RMSprop, Adam; histories and fitted rates | 04 |
 //! | [`autodiff`] | dual numbers (forward mode), a tape (reverse mode), finite differences | 06 |
 //! | [`dynamics`] | vector fields, Euler, RK4, Dormand–Prince, fixed points, stability, Lyapunov exponents | 07 |
-//! | [`stochastic`] | SDEs: Euler–Maruyama, GBM, Ornstein–Uhlenbeck | 12 |
-//! | [`sampling`] | Monte Carlo, random-walk Metropolis | 14 |
+//! | [`probability`] | populations, the normal law, LLN/CLT, Berry–Esseen, χ², Markov/Chebyshev/Hoeffding/Bernstein bounds, conditional expectation as a projection, modes of convergence | 11 |
+//! | [`stochastic`] | Brownian paths, Itô integrals, Markov chains, optional stopping, Euler–Maruyama and Milstein, strong/weak errors, GBM and Ornstein–Uhlenbeck exactly, Fokker–Planck | 12 |
+//! | [`inference`] | Gaussian conditioning, Kalman filter, kernels, kernel ridge and GP regression, variational inference | 13, 15 |
+//! | [`sampling`] | log-densities, Monte Carlo and importance sampling, Metropolis–Hastings, Gibbs, ULA/MALA, HMC, autocorrelation and ESS | 14 |
+//! | [`mixture`] | Gaussian mixtures by EM, k-means | 16 |
+//! | [`graphical`] | Ising model, RBMs with contrastive divergence, Bayesian networks, variable elimination, belief propagation, CPT learning | 17, 18 |
+//! | [`theory`] | the empirical and infinite-width NTK, linearized dynamics, lazy vs mean-field training, particles | 19, 20 |
+//! | [`rl`] | finite MDPs, gridworlds, value and policy iteration, Q-learning, fitted Q-iteration, Baird's counterexample | 21 |
+//! | [`pde`] | PINNs, finite differences, neural ODEs, closures, Black–Scholes and a deep BSDE | 22 |
 //! | [`nn`] | deep MLPs, CNN, RNN/LSTM, residual/highway nets on burn (in the nn engine), training loops with gradient norms | 06, 09, 10 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
