@@ -6,6 +6,10 @@
 //! |---|---|---|
 //! | finite differences | [`heat_ftcs`], [`heat_crank_nicolson`], [`burgers_lax_friedrichs`] | reference solvers, orders measured |
 //! | Black–Scholes | [`call_price`], [`put_price`], [`call_delta`], [`call_price_fd`] | closed form, Monte Carlo, PDE |
+//! | PINNs | [`OdePinn`], [`HeatPinn`] | residual losses with exact gradients, trained with Adam |
+//! | neural ODE | [`NeuralOde`] | vector-field network, backpropagation through RK4 |
+//! | closure | [`Lorenz96`], [`fit_closure`] | a coarse model with a learned closure vs truncation |
+//! | deep BSDE | [`DeepBsde`] | Han–Jentzen–E for a European call |
 //!
 //! ## Reference
 //! M. Raissi, P. Perdikaris, G. Karniadakis (2019), *Physics-informed neural networks*, J. Comput.
@@ -15,7 +19,15 @@
 //! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
 
 mod black_scholes;
+mod bsde;
+mod closure;
 mod finite_difference;
+mod neural_ode;
+mod pinn;
 
 pub use black_scholes::{call_delta, call_price, call_price_fd, call_price_monte_carlo, norm_cdf, put_price};
 pub use finite_difference::{burgers_lax_friedrichs, heat_crank_nicolson, heat_error_sine, heat_exact_sine, heat_ftcs};
+pub use bsde::{BsdeHistory, DeepBsde};
+pub use closure::{FineRun, Lorenz96, fit_closure, polynomial};
+pub use neural_ode::NeuralOde;
+pub use pinn::{HeatPinn, OdePinn};
