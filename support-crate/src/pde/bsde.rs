@@ -28,13 +28,20 @@ use crate::rng::Rng;
 use ndarray::{Array1, Array2, Axis};
 use rand_distr::{Distribution, StandardNormal};
 
-/// $J^\top c$ for the network at the rows of `x`: the parameter gradient of $\sum_k c_k f(x_k)$.
-fn batch_vjp(net: &TwoLayer, x: &Array2<f64>, c: &Array1<f64>) -> Array1<f64> {
-    let (m, d) = net.w.dim();
+/// The hidden features $h = \sigma(z)$ and $\sigma'(z)$ at the rows of `x`, $z = xW^\top + b$ (`n × width` each).
+fn hidden_and_slope(net: &TwoLayer, x: &Array2<f64>) -> (Array2<f64>, Array2<f64>) {
     let act = net.activation;
     let z = x.dot(&net.w.t()) + &net.b;
     let h = z.mapv(|v| act.eval(v, 0));
-    let mut dz = z.mapv(|v| act.eval(v, 1));
+    let hp = if act == Activation::Tanh { h.mapv(|v| 1.0 - v * v) } else { z.mapv(|v| act.eval(v, 1)) };
+    (h, hp)
+}
+
+/// $J^\top c$ for the network at the rows of `x` (with `h`, `hp` from [`hidden_and_slope`]): the
+/// parameter gradient of $\sum_k c_k f(x_k)$.
+fn batch_vjp(net: &TwoLayer, x: &Array2<f64>, h: &Array2<f64>, hp: &Array2<f64>, c: &Array1<f64>) -> Array1<f64> {
+    let (m, d) = net.w.dim();
+    let mut dz = hp.clone();
     for (mut row, ck) in dz.axis_iter_mut(Axis(0)).zip(c.iter()) {
         row.zip_mut_with(&net.a, |v, ai| *v *= ck * ai * net.scale);
     }
@@ -144,16 +151,21 @@ impl DeepBsde {
         x.column_mut(0).fill(self.s0);
         let mut y = Array1::from_elem(batch, self.y0);
         let mut feats = Vec::with_capacity(n);
+        let xi_scale = 1.0 / (self.sigma * self.t_end.sqrt());
         for k in 0..n {
-            let t = k as f64 * dt;
-            let f = Array2::from_shape_fn((batch, 2), |(p, c)| self.features(t, x[[p, k]])[c]);
-            let ratio = self.net.predict(&f);
+            let s = k as f64 / n as f64;
+            let mut f = Array2::from_elem((batch, 2), s);
+            for p in 0..batch {
+                f[[p, 1]] = (x[[p, k]] / self.s0).ln() * xi_scale;
+            }
+            let (h, hp) = hidden_and_slope(&self.net, &f);
+            let ratio = h.dot(&self.net.a) * self.net.scale;
             for p in 0..batch {
                 let xk = x[[p, k]];
                 y[p] = growth * y[p] + self.sigma * xk * ratio[p] * dw[[p, k]];
                 x[[p, k + 1]] = xk * (growth + self.sigma * dw[[p, k]]);
             }
-            feats.push(f);
+            feats.push((f, h, hp));
         }
         let e = Array1::from_shape_fn(batch, |p| y[p] - self.payoff(x[[p, n]]));
         let loss = e.dot(&e) / batch as f64;
@@ -161,10 +173,10 @@ impl DeepBsde {
         let mut g = Array1::zeros(1 + self.net.n_params());
         g[0] = 2.0 * e.sum() / batch as f64 * growth.powi(n as i32);
         let mut gt = g.slice_mut(ndarray::s![1..]);
-        for (k, f) in feats.iter().enumerate() {
+        for (k, (f, h, hp)) in feats.iter().enumerate() {
             let factor = 2.0 / batch as f64 * growth.powi((n - 1 - k) as i32);
             let c = Array1::from_shape_fn(batch, |p| factor * e[p] * self.sigma * x[[p, k]] * dw[[p, k]]);
-            gt += &batch_vjp(&self.net, f, &c);
+            gt += &batch_vjp(&self.net, f, h, hp, &c);
         }
         (loss, g)
     }
@@ -187,7 +199,7 @@ impl DeepBsde {
         assert!(lr.is_finite() && lr > 0.0, "DeepBsde::train: lr must be > 0, got {lr}");
         assert!(batch > 0, "DeepBsde::train: batch must be > 0, got 0");
         let sd = (self.t_end / self.n_steps as f64).sqrt();
-        let mut draw = |rng: &mut _| Array2::from_shape_fn((batch, self.n_steps), |_| sd * <StandardNormal as Distribution<f64>>::sample(&StandardNormal, rng));
+        let draw = |rng: &mut _| Array2::from_shape_fn((batch, self.n_steps), |_| sd * <StandardNormal as Distribution<f64>>::sample(&StandardNormal, rng));
         let mut state = AdamState::new(1 + self.net.n_params(), 0.9, 0.999);
         let mut theta = self.net.params();
         let mut history = BsdeHistory { loss: Vec::with_capacity(n_iter + 1), y0: Vec::with_capacity(n_iter + 1) };
@@ -251,7 +263,8 @@ mod tests {
         let net = TwoLayer::new(2, 5, Activation::Tanh, Scaling::Standard, &mut crate::rng::seeded(1));
         let x = ndarray::array![[0.1, 0.5], [-0.3, 1.2], [0.9, -0.4]];
         let c = ndarray::array![0.7, -1.1, 0.4];
-        let g = batch_vjp(&net, &x, &c);
+        let (h, hp) = hidden_and_slope(&net, &x);
+        let g = batch_vjp(&net, &x, &h, &hp, &c);
         let mut expect = Array1::zeros(net.n_params());
         for k in 0..3 {
             expect.scaled_add(c[k], &net.grad_params(&x.row(k).to_vec()));

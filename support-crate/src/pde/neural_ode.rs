@@ -281,6 +281,20 @@ mod tests {
     }
 
     #[test]
+    fn fitted_spiral_tracks_the_data_within_three_percent_on_four_seeds() {
+        let sys = crate::dynamics::LinearSystem::new(ndarray::array![[-0.1, 2.0], [-2.0, -0.1]]);
+        let traj = Rk4.integrate(&sys, &[2.0, 0.0], 6.0, 60);
+        let y = Array2::from_shape_fn((61, 2), |(k, i)| traj.x[k][i]);
+        for seed in 0..4 {
+            let mut node = NeuralOde::new(2, 32, &mut crate::rng::seeded(seed));
+            node.train(&y, 0.1, 0.03, 2000);
+            let fit = node.integrate(&[2.0, 0.0], 0.1, 60);
+            let rel = ((&fit - &y).mapv(|v| v * v).sum() / y.mapv(|v| v * v).sum()).sqrt();
+            assert!(rel < 0.015, "seed {seed}: relative error {rel}");
+        }
+    }
+
+    #[test]
     fn backprop_through_rk4_matches_central_differences_for_every_parameter() {
         let node = NeuralOde::new(2, 5, &mut crate::rng::seeded(8));
         let y = Array2::from_shape_fn((16, 2), |(k, i)| if i == 0 { (0.3 * k as f64).cos() } else { (0.3 * k as f64).sin() });

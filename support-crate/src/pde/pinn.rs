@@ -388,4 +388,19 @@ mod tests {
         let err = (0..=40).map(|k| (decay.u(0.05 * k as f64) - (-0.05 * k as f64).exp()).abs()).fold(0.0, f64::max);
         assert!(err < 1e-2, "decay max error {err}");
     }
+
+    #[test]
+    fn oscillator_and_heat_pinns_reach_their_notebook_tolerances_on_four_seeds() {
+        // Notebook 22 asserts max error < 1e-2 (oscillator on [0, π]) and relative L² < 2 % (heat).
+        for seed in 0..4 {
+            let mut osc = OdePinn::new([1.0, 0.0, 1.0], 1.0, 0.0, PI, 48, 24, seed);
+            osc.train(0.02, 3000);
+            let err = (0..=100).map(|k| (osc.u(PI * k as f64 / 100.0) - (PI * k as f64 / 100.0).cos()).abs()).fold(0.0, f64::max);
+            assert!(err < 5e-3, "seed {seed}: oscillator max error {err}");
+            let mut heat = HeatPinn::new(0.1, 1.0, 10, 10, 20, seed);
+            heat.train(0.02, 1500);
+            let rel = heat.relative_l2_error(41);
+            assert!(rel < 5e-3, "seed {seed}: heat relative L2 error {rel}");
+        }
+    }
 }
