@@ -220,10 +220,10 @@ mod tests {
     #[test]
     fn parity_delta_and_limits() {
         let (s, k, r, sig, t) = (110.0, 100.0, 0.02, 0.25, 2.0);
-        let parity = call_price(s, k, r, sig, t) - put_price(s, k, r, sig, t) - (s - k * (-r * t as f64).exp());
+        let parity = call_price(s, k, r, sig, t) - put_price(s, k, r, sig, t) - (s - k * (-r * t).exp());
         assert!(parity.abs() < 1e-10);
         // Deep in the money the call is the forward, S - K e^{-rT}; far out of it, 0.
-        assert!((call_price(1000.0, 100.0, r, sig, t) - (1000.0 - 100.0 * (-r * t as f64).exp())).abs() < 1e-6);
+        assert!((call_price(1000.0, 100.0, r, sig, t) - (1000.0 - 100.0 * (-r * t).exp())).abs() < 1e-6);
         assert!(call_price(10.0, 100.0, r, sig, t) < 1e-8);
         let h = 1e-4;
         let fd = (call_price(s + h, k, r, sig, t) - call_price(s - h, k, r, sig, t)) / (2.0 * h);

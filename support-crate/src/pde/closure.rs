@@ -108,7 +108,7 @@ impl Lorenz96 {
         }
     }
 
-    fn rk4(&self, state: &mut Vec<f64>, dt: f64, field: &dyn Fn(&[f64], &mut [f64])) {
+    fn rk4(&self, state: &mut [f64], dt: f64, field: &dyn Fn(&[f64], &mut [f64])) {
         let n = state.len();
         let (mut k1, mut k2, mut k3, mut k4) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
         let mut tmp = vec![0.0; n];

@@ -227,7 +227,7 @@ mod tests {
         let rhs = [1.0, -2.0, 0.5, 3.0];
         let x = thomas_constant(-1.0, 3.0, -0.5, &rhs);
         for i in 0..4 {
-            let left = if i > 0 { -1.0 * x[i - 1] } else { 0.0 };
+            let left = if i > 0 { -x[i - 1] } else { 0.0 };
             let right = if i < 3 { -0.5 * x[i + 1] } else { 0.0 };
             assert!((left + 3.0 * x[i] + right - rhs[i]).abs() < 1e-14);
         }
@@ -246,13 +246,13 @@ mod tests {
         let t = 0.3;
         let u = burgers_lax_friedrichs(&u0, t, 400);
         let mut max_err: f64 = 0.0;
-        for i in 0..n {
+        for (i, ui) in u.iter().enumerate() {
             let x = (i as f64 + 0.5) / n as f64;
             let mut v = u0f(x);
             for _ in 0..200 {
                 v = u0f(x - v * t);
             }
-            max_err = max_err.max((u[i] - v).abs());
+            max_err = max_err.max((ui - v).abs());
         }
         assert!(max_err < 0.02, "LF error {max_err}");
     }
