@@ -50,13 +50,11 @@ impl GaussianMixture1d {
         GaussianMixture1d { weights, means, stds }
     }
 
-    /// $\ln p(x)$ (log-sum-exp over components).
+    /// $\ln p(x)$ (log-sum-exp over components, without allocating).
     pub fn log_pdf(&self, x: f64) -> f64 {
-        let terms: Vec<f64> = (0..self.weights.len())
-            .map(|k| self.weights[k].ln() - 0.5 * ((x - self.means[k]) / self.stds[k]).powi(2) - self.stds[k].ln() - LN_SQRT_2PI)
-            .collect();
-        let top = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln()
+        let term = |k: usize| self.weights[k].ln() - 0.5 * ((x - self.means[k]) / self.stds[k]).powi(2) - self.stds[k].ln() - LN_SQRT_2PI;
+        let top = (0..self.weights.len()).map(term).fold(f64::NEG_INFINITY, f64::max);
+        top + (0..self.weights.len()).map(|k| (term(k) - top).exp()).sum::<f64>().ln()
     }
 
     /// $p(x)$.
@@ -75,14 +73,16 @@ impl GaussianMixture1d {
         (0..self.weights.len()).map(|k| self.weights[k] * (self.stds[k].powi(2) + (self.means[k] - m).powi(2))).sum()
     }
 
-    /// $\mathbb E_{\mathcal N(m,s^2)}[g]$ by the trapezoid rule on $m\pm12s$ (2401 points;
-    /// for smooth $g$ the error is far below $10^{-10}$).
+    /// $\mathbb E_{\mathcal N(m,s^2)}[g]$ by the trapezoid rule on $m\pm9s$ with step $0.05s$
+    /// (361 points). For a Gaussian weight times a smooth $g$ of polynomial growth the trapezoid
+    /// rule converges faster than any power of the step, and the cut tails weigh $< 10^{-18}$:
+    /// the error is far below $10^{-10}$ (checked against closed forms in the tests).
     fn gauss_expect(m: f64, s: f64, g: impl Fn(f64) -> f64) -> f64 {
-        let n = 2401;
-        let h = 24.0 / (n - 1) as f64;
+        let n = 361;
+        let h = 18.0 / (n - 1) as f64;
         (0..n)
             .map(|i| {
-                let u = -12.0 + i as f64 * h;
+                let u = -9.0 + i as f64 * h;
                 let w = if i == 0 || i == n - 1 { 0.5 } else { 1.0 };
                 w * (-0.5 * u * u - LN_SQRT_2PI).exp() * g(m + s * u)
             })
