@@ -53,6 +53,12 @@ pub struct NormalGammaPosterior {
 
 impl NormalGammaPosterior {
     /// $\mathbb E[\mu\mid x] = \mu_n$.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::NormalGammaPosterior { mu: 1.5, kappa: 4.0, alpha: 3.0, beta: 2.0 };
+    /// assert_eq!((p.mean_mu(), p.var_mu(), p.mean_tau()), (1.5, 0.25, 1.5)); // 2/(4·2), 3/2
+    /// ```
     pub fn mean_mu(&self) -> f64 {
         self.mu
     }
@@ -81,6 +87,12 @@ pub struct CaviState {
 
 impl CaviState {
     /// $\mathbb E_q[\tau] = a_N/b_N$.
+    ///
+    /// # Examples
+    /// ```
+    /// let q = course::inference::CaviState { mu_n: 0.0, lambda_n: 4.0, a_n: 3.0, b_n: 2.0 };
+    /// assert_eq!((q.mean_tau(), q.var_mu()), (1.5, 0.25));
+    /// ```
     pub fn mean_tau(&self) -> f64 {
         self.a_n / self.b_n
     }
@@ -102,6 +114,12 @@ pub struct CaviResult {
 impl NormalGammaPrior {
     /// # Panics
     /// If `lambda0`, `a0` or `b0` is not > 0.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::NormalGammaPrior::new(0.0, 2.0, 1.0, 1.0);
+    /// assert_eq!(p.lambda0, 2.0);
+    /// ```
     pub fn new(mu0: f64, lambda0: f64, a0: f64, b0: f64) -> Self {
         assert!(lambda0 > 0.0, "NormalGammaPrior: lambda0 must be > 0, got {lambda0}");
         assert!(a0 > 0.0, "NormalGammaPrior: a0 must be > 0, got {a0}");
@@ -152,6 +170,14 @@ impl NormalGammaPrior {
     }
 
     /// $\ln p(x,\mu,\tau)$.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::inference::NormalGammaPrior;
+    /// // No data: ln p(μ, τ) = ln N(μ; 0, 1/τ) + ln Gam(τ; 1, 1) at (0, 1) = −½ ln 2π − 1.
+    /// let lp = NormalGammaPrior::new(0.0, 1.0, 1.0, 1.0).log_joint(&[], 0.0, 1.0);
+    /// assert!((lp + 0.5 * (2.0 * std::f64::consts::PI).ln() + 1.0).abs() < 1e-14);
+    /// ```
     pub fn log_joint(&self, data: &[f64], mu: f64, tau: f64) -> f64 {
         let n = data.len() as f64;
         let lik = 0.5 * n * (tau.ln() - LN_2PI) - 0.5 * tau * data.iter().map(|x| (x - mu).powi(2)).sum::<f64>();
@@ -164,6 +190,12 @@ impl NormalGammaPrior {
     ///
     /// # Panics
     /// If `data` is empty or `e_tau <= 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// let prior = course::inference::NormalGammaPrior::new(0.0, 1.0, 1.0, 1.0);
+    /// assert_eq!(prior.update_mu(&[3.0, 3.0], 2.0), (2.0, 6.0)); // (0 + 6)/3, 3·2
+    /// ```
     pub fn update_mu(&self, data: &[f64], e_tau: f64) -> (f64, f64) {
         assert!(!data.is_empty(), "update_mu: data must not be empty");
         assert!(e_tau > 0.0, "update_mu: e_tau must be > 0, got {e_tau}");

@@ -39,6 +39,11 @@ pub struct NormalMeanModel {
 impl NormalMeanModel {
     /// # Panics
     /// If `var0 <= 0` or `noise_var <= 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(course::inference::NormalMeanModel::new(1.0, 2.0, 3.0).var0, 2.0);
+    /// ```
     pub fn new(mu0: f64, var0: f64, noise_var: f64) -> Self {
         assert!(var0 > 0.0, "NormalMeanModel: var0 must be > 0, got {var0}");
         assert!(noise_var > 0.0, "NormalMeanModel: noise_var must be > 0, got {noise_var}");
@@ -46,11 +51,24 @@ impl NormalMeanModel {
     }
 
     /// The exact posterior $(\mu_n, v_n)$ ([`normal_normal_posterior`]).
+    ///
+    /// # Examples
+    /// ```
+    /// let (m, v) = course::inference::NormalMeanModel::new(0.0, 1.0, 1.0).posterior(&[1.0, 3.0]);
+    /// assert!((m - 4.0 / 3.0).abs() < 1e-15 && (v - 1.0 / 3.0).abs() < 1e-15);
+    /// ```
     pub fn posterior(&self, data: &[f64]) -> (f64, f64) {
         normal_normal_posterior(self.mu0, self.var0, self.noise_var, data)
     }
 
     /// $\ln p(x,\mu)$.
+    ///
+    /// # Examples
+    /// ```
+    /// // No data: the prior log-density N(0; 0, 1) = −½ ln 2π.
+    /// let lp = course::inference::NormalMeanModel::new(0.0, 1.0, 1.0).log_joint(&[], 0.0);
+    /// assert!((lp + 0.5 * (2.0 * std::f64::consts::PI).ln()).abs() < 1e-15);
+    /// ```
     pub fn log_joint(&self, data: &[f64], mu: f64) -> f64 {
         let n = data.len() as f64;
         -0.5 * n * (LN_2PI + self.noise_var.ln()) - data.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / (2.0 * self.noise_var)

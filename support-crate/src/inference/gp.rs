@@ -40,16 +40,34 @@ pub struct GpHyper {
 
 impl GpHyper {
     /// The RBF kernel with $\ell$ and $\sigma_f^2$.
+    ///
+    /// # Examples
+    /// ```
+    /// let h = course::inference::GpHyper { length_scale: 2.0, signal_var: 3.0, noise_var: 0.1 };
+    /// assert!((h.kernel().eval(0.0, 2.0) - 3.0 * (-0.5f64).exp()).abs() < 1e-15);
+    /// ```
     pub fn kernel(&self) -> Kernel {
         Kernel::Rbf { length_scale: self.length_scale, variance: self.signal_var }
     }
 
     /// $\theta = (\ln\ell, \ln\sigma_f^2, \ln\sigma_n^2)$.
+    ///
+    /// # Examples
+    /// ```
+    /// let h = course::inference::GpHyper { length_scale: 1.0, signal_var: 1.0, noise_var: 1.0 };
+    /// assert_eq!(h.to_log(), [0.0, 0.0, 0.0]);
+    /// ```
     pub fn to_log(&self) -> [f64; 3] {
         [self.length_scale.ln(), self.signal_var.ln(), self.noise_var.ln()]
     }
 
     /// The inverse of [`to_log`](Self::to_log).
+    ///
+    /// # Examples
+    /// ```
+    /// let h = course::inference::GpHyper::from_log([0.0, 2f64.ln(), 0.0]);
+    /// assert!((h.signal_var - 2.0).abs() < 1e-15);
+    /// ```
     pub fn from_log(theta: [f64; 3]) -> Self {
         GpHyper { length_scale: theta[0].exp(), signal_var: theta[1].exp(), noise_var: theta[2].exp() }
     }
@@ -99,6 +117,14 @@ impl GpPosterior {
 
     /// Posterior mean and variance of the latent $f(x_*)$ at each point of `x_new` (add
     /// `noise_var` for the predictive variance of a new observation).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::inference::{GpHyper, GpPosterior};
+    /// let h = GpHyper { length_scale: 1.0, signal_var: 1.0, noise_var: 1e-6 };
+    /// let (_, v) = GpPosterior::fit(&[0.0], &[1.0], h).predict(&[0.0, 100.0]);
+    /// assert!(v[0] < 1e-5 && (v[1] - 1.0).abs() < 1e-12); // pinned at the data, prior far away
+    /// ```
     pub fn predict(&self, x_new: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let k = self.hyper.kernel();
         let ks = k.gram(&self.x, x_new); // n × m

@@ -61,6 +61,13 @@ impl LinearGaussianSsm {
     ///
     /// # Panics
     /// If a shape disagrees with `m0`'s dimension or `h`'s number of rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::array;
+    /// let ssm = course::inference::LinearGaussianSsm::new(array![[1.0]], array![[0.1]], array![[1.0]], array![[0.5]], array![0.0], array![[1.0]]);
+    /// assert_eq!(ssm.dim(), 1);
+    /// ```
     pub fn new(a: Array2<f64>, q: Array2<f64>, h: Array2<f64>, r: Array2<f64>, m0: Array1<f64>, p0: Array2<f64>) -> Self {
         let d = m0.len();
         let k = h.nrows();
@@ -77,6 +84,12 @@ impl LinearGaussianSsm {
     ///
     /// # Panics
     /// If `dt <= 0`, `q_acc <= 0` or `r_obs <= 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// let ssm = course::inference::LinearGaussianSsm::constant_velocity(0.5, 2.0, 0.1);
+    /// assert!((ssm.q[[0, 1]] - 2.0 * 0.125).abs() < 1e-15 && ssm.r[[0, 0]] == 0.1);
+    /// ```
     pub fn constant_velocity(dt: f64, q_acc: f64, r_obs: f64) -> Self {
         assert!(dt > 0.0, "constant_velocity: dt must be > 0, got {dt}");
         assert!(q_acc > 0.0, "constant_velocity: q_acc must be > 0, got {q_acc}");
@@ -87,6 +100,11 @@ impl LinearGaussianSsm {
     }
 
     /// The state dimension.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(course::inference::LinearGaussianSsm::constant_velocity(0.1, 1.0, 1.0).dim(), 2);
+    /// ```
     pub fn dim(&self) -> usize {
         self.m0.len()
     }

@@ -45,6 +45,13 @@ impl KernelRidge {
     /// # Panics
     /// If `x` and `y` differ in length or are empty, `lambda <= 0`, or $K+\lambda I$ is not
     /// positive definite to working precision.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::inference::{Kernel, KernelRidge};
+    /// let fit = KernelRidge::fit(Kernel::Rbf { length_scale: 1.0, variance: 1.0 }, &[0.0], &[3.0], 2.0);
+    /// assert!((fit.alpha[0] - 1.0).abs() < 1e-15); // 3/(1 + 2)
+    /// ```
     pub fn fit(kernel: Kernel, x: &[f64], y: &[f64], lambda: f64) -> Self {
         assert!(!x.is_empty() && x.len() == y.len(), "KernelRidge::fit: x and y must have the same non-zero length, got {} and {}", x.len(), y.len());
         assert!(lambda > 0.0, "KernelRidge::fit: lambda must be > 0, got {lambda}");
@@ -54,6 +61,13 @@ impl KernelRidge {
     }
 
     /// $\hat f(x) = \sum_i\alpha_ik(x_i,x)$ at each point of `x_new`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::inference::{Kernel, KernelRidge};
+    /// let fit = KernelRidge::fit(Kernel::Rbf { length_scale: 1.0, variance: 1.0 }, &[0.0], &[3.0], 2.0);
+    /// assert!((fit.predict(&[1.0])[0] - (-0.5f64).exp()).abs() < 1e-15); // α k(0, 1)
+    /// ```
     pub fn predict(&self, x_new: &[f64]) -> Vec<f64> {
         self.kernel.gram(x_new, &self.x).dot(&self.alpha).to_vec()
     }

@@ -43,6 +43,12 @@ impl Kernel {
     ///
     /// # Panics
     /// If a length-scale or variance is not > 0, or a polynomial offset is < 0.
+    ///
+    /// # Examples
+    /// ```
+    /// let k = course::inference::Kernel::Matern52 { length_scale: 1.0, variance: 2.0 };
+    /// assert_eq!(k.eval(0.3, 0.3), 2.0);
+    /// ```
     pub fn eval(&self, a: f64, b: f64) -> f64 {
         self.validate();
         match *self {

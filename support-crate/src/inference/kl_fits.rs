@@ -40,6 +40,12 @@ impl GaussianMixture1d {
     /// # Panics
     /// If the lengths differ or are 0, a weight is negative, the weights do not sum to 1 (to
     /// $10^{-12}$), or a standard deviation is not > 0.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![0.25, 0.75], vec![0.0, 4.0], vec![1.0, 1.0]);
+    /// assert_eq!(p.mean(), 3.0);
+    /// ```
     pub fn new(weights: Vec<f64>, means: Vec<f64>, stds: Vec<f64>) -> Self {
         let k = weights.len();
         assert!(k > 0 && means.len() == k && stds.len() == k, "GaussianMixture1d: weights, means and stds need the same non-zero length, got {}, {}, {}", k, means.len(), stds.len());
@@ -51,6 +57,12 @@ impl GaussianMixture1d {
     }
 
     /// $\ln p(x)$ (log-sum-exp over components, without allocating).
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![1.0], vec![0.0], vec![1.0]);
+    /// assert!((p.log_pdf(0.0) + 0.5 * (2.0 * std::f64::consts::PI).ln()).abs() < 1e-15);
+    /// ```
     pub fn log_pdf(&self, x: f64) -> f64 {
         let term = |k: usize| self.weights[k].ln() - 0.5 * ((x - self.means[k]) / self.stds[k]).powi(2) - self.stds[k].ln() - LN_SQRT_2PI;
         let top = (0..self.weights.len()).map(term).fold(f64::NEG_INFINITY, f64::max);
@@ -58,16 +70,34 @@ impl GaussianMixture1d {
     }
 
     /// $p(x)$.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![0.5, 0.5], vec![-1.0, 1.0], vec![1.0, 1.0]);
+    /// assert!((p.pdf(1.0) - 0.5 * (1.0 + (-2.0f64).exp()) / (2.0 * std::f64::consts::PI).sqrt()).abs() < 1e-15);
+    /// ```
     pub fn pdf(&self, x: f64) -> f64 {
         self.log_pdf(x).exp()
     }
 
     /// $\mathbb E_p[x] = \sum_kw_k\mu_k$.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![0.5, 0.5], vec![-1.0, 3.0], vec![1.0, 2.0]);
+    /// assert_eq!(p.mean(), 1.0);
+    /// ```
     pub fn mean(&self) -> f64 {
         self.weights.iter().zip(&self.means).map(|(w, m)| w * m).sum()
     }
 
     /// $\operatorname{Var}_p[x] = \sum_kw_k(\sigma_k^2+\mu_k^2) - \mathbb E_p[x]^2$.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![0.5, 0.5], vec![-1.0, 3.0], vec![1.0, 2.0]);
+    /// assert_eq!(p.variance(), 2.5 + 4.0); // within ½(1 + 4), between ½(4 + 4)
+    /// ```
     pub fn variance(&self) -> f64 {
         let m = self.mean();
         (0..self.weights.len()).map(|k| self.weights[k] * (self.stds[k].powi(2) + (self.means[k] - m).powi(2))).sum()
@@ -91,6 +121,13 @@ impl GaussianMixture1d {
     }
 
     /// The entropy $H(p) = -\mathbb E_p[\ln p]$ by quadrature over each component.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![1.0], vec![0.0], vec![2.0]);
+    /// let h = 0.5 * (2.0 * std::f64::consts::PI * std::f64::consts::E * 4.0).ln();
+    /// assert!((p.entropy() - h).abs() < 1e-10);
+    /// ```
     pub fn entropy(&self) -> f64 {
         -(0..self.weights.len()).map(|k| self.weights[k] * Self::gauss_expect(self.means[k], self.stds[k], |x| self.log_pdf(x))).sum::<f64>()
     }
@@ -130,6 +167,12 @@ impl GaussianMixture1d {
     }
 
     /// The forward-KL fit: moment matching, $(\mathbb E_p[x], \sqrt{\operatorname{Var}_p[x]})$.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = course::inference::GaussianMixture1d::new(vec![0.5, 0.5], vec![-2.0, 2.0], vec![1.0, 1.0]);
+    /// assert_eq!(p.fit_forward_kl(), (0.0, 5f64.sqrt()));
+    /// ```
     pub fn fit_forward_kl(&self) -> (f64, f64) {
         (self.mean(), self.variance().sqrt())
     }

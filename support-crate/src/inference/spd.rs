@@ -39,6 +39,13 @@ impl SpdFactor {
     ///
     /// # Panics
     /// If `a` is not square and symmetric.
+    ///
+    /// # Examples
+    /// ```
+    /// let f = course::inference::SpdFactor::new(&course::ndarray::array![[9.0]]).unwrap();
+    /// assert_eq!(f.l[[0, 0]], 3.0);
+    /// assert!(course::inference::SpdFactor::new(&course::ndarray::array![[-1.0]]).is_err());
+    /// ```
     pub fn new(a: &Array2<f64>) -> Result<Self, LinalgError> {
         let l = cholesky(a)?;
         let lt = l.t().to_owned();
@@ -46,6 +53,11 @@ impl SpdFactor {
     }
 
     /// The dimension $n$.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(course::inference::SpdFactor::new(&course::ndarray::Array2::eye(3)).unwrap().dim(), 3);
+    /// ```
     pub fn dim(&self) -> usize {
         self.l.nrows()
     }
@@ -54,6 +66,14 @@ impl SpdFactor {
     ///
     /// # Panics
     /// If `b` has the wrong length.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::array;
+    /// let f = course::inference::SpdFactor::new(&array![[2.0, 0.0], [0.0, 4.0]]).unwrap();
+    /// let x = f.solve(&array![2.0, 2.0]);
+    /// assert!((x[0] - 1.0).abs() < 1e-15 && (x[1] - 0.5).abs() < 1e-15);
+    /// ```
     pub fn solve(&self, b: &Array1<f64>) -> Array1<f64> {
         let z = solve_lower(&self.l, b).expect("a Cholesky factor has a positive diagonal");
         solve_upper(&self.lt, &z).expect("a Cholesky factor has a positive diagonal")
@@ -63,6 +83,13 @@ impl SpdFactor {
     ///
     /// # Panics
     /// If `b` has the wrong number of rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::array;
+    /// let f = course::inference::SpdFactor::new(&array![[4.0]]).unwrap();
+    /// assert_eq!(f.solve_mat(&array![[4.0, 8.0]]), array![[1.0, 2.0]]);
+    /// ```
     pub fn solve_mat(&self, b: &Array2<f64>) -> Array2<f64> {
         let mut out = Array2::zeros(b.raw_dim());
         for (j, col) in b.axis_iter(Axis(1)).enumerate() {
@@ -75,16 +102,37 @@ impl SpdFactor {
     ///
     /// # Panics
     /// If `b` has the wrong length.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::array;
+    /// let f = course::inference::SpdFactor::new(&array![[4.0]]).unwrap();
+    /// assert_eq!(f.solve_lower(&array![6.0]), array![3.0]); // L = 2
+    /// ```
     pub fn solve_lower(&self, b: &Array1<f64>) -> Array1<f64> {
         solve_lower(&self.l, b).expect("a Cholesky factor has a positive diagonal")
     }
 
     /// $A^{-1}$ (only where the whole inverse is needed, e.g. a gradient's trace).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::array;
+    /// let f = course::inference::SpdFactor::new(&array![[2.0, 1.0], [1.0, 2.0]]).unwrap();
+    /// let inv = f.inverse(); // (1/3) [[2, −1], [−1, 2]]
+    /// assert!((inv[[0, 1]] + 1.0 / 3.0).abs() < 1e-15);
+    /// ```
     pub fn inverse(&self) -> Array2<f64> {
         self.solve_mat(&Array2::eye(self.dim()))
     }
 
     /// $\ln\det A = 2\sum_i\ln\ell_{ii}$.
+    ///
+    /// # Examples
+    /// ```
+    /// let f = course::inference::SpdFactor::new(&(course::ndarray::Array2::<f64>::eye(3) * 2.0)).unwrap();
+    /// assert!((f.log_det() - 3.0 * 2f64.ln()).abs() < 1e-15);
+    /// ```
     pub fn log_det(&self) -> f64 {
         2.0 * self.l.diag().iter().map(|d| d.ln()).sum::<f64>()
     }
