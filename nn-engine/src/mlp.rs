@@ -67,14 +67,8 @@ impl Regressor {
     }
 }
 
-/// What a fit did: the loss after each step and the wall-clock time.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FitReport {
-    /// Mean squared error on the training data before each Adam step.
-    pub losses: Vec<f64>,
-    /// Seconds spent training.
-    pub seconds: f64,
-}
+/// What a fit did (the course crate's type: the loss after each step and the wall-clock time).
+pub use course::nn::FitReport;
 
 /// Fits an MLP with hidden widths `hidden` to `(x, y)` by full-batch Adam on the mean squared
 /// error, for `n_steps` steps at learning rate `lr`, from a seeded initialization.

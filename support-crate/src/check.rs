@@ -75,6 +75,7 @@ pub fn at_most(what: &str, lhs: f64, rhs: f64) {
 /// ```
 /// course::check::non_increasing("1/k", &[1.0, 0.5, 1.0 / 3.0], 0.0);
 /// ```
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(a <= b)` is also true for NaN, which must fail
 pub fn non_increasing(what: &str, values: &[f64], tol: f64) {
     if let Some(i) = (1..values.len()).find(|&i| !(values[i] <= values[i - 1] + tol)) {
         panic!(

@@ -81,53 +81,5 @@ fn tensor4(v: Vec<f64>, shape: [usize; 4]) -> Tensor<Inner, 4> {
     Tensor::from_data(TensorData::new(data, shape), &Default::default())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use course::nn::{conv1d_matrix, conv2d_matrix};
-    use crate::rng::{normal_vec, seeded};
-
-    #[test]
-    fn toeplitz_1d_equals_the_direct_sum_and_burn() {
-        // Oracles: the defining sum y_i = Σ_j k_j x_{si+j}, and burn's Conv1d layer (f32).
-        let mut rng = seeded(1);
-        let x = normal_vec(&mut rng, 23);
-        let k = normal_vec(&mut rng, 4);
-        for stride in [1, 2, 3] {
-            let y = conv1d_matrix(&k, x.len(), stride).dot(&ndarray::Array1::from(x.clone()));
-            let direct: Vec<f64> = (0..y.len()).map(|i| (0..4).map(|j| k[j] * x[stride * i + j]).sum()).collect();
-            let burn = conv1d_burn(&x, &k, stride);
-            for i in 0..y.len() {
-                assert!((y[i] - direct[i]).abs() < 1e-12);
-                assert!((y[i] - burn[i]).abs() < 1e-5, "stride {stride}, i {i}: {} vs {}", y[i], burn[i]);
-            }
-        }
-    }
-
-    #[test]
-    fn doubly_block_toeplitz_equals_the_direct_sum_and_burn() {
-        let mut rng = seeded(2);
-        let img = Array2::from_shape_vec((7, 9), normal_vec(&mut rng, 63)).unwrap();
-        let k = Array2::from_shape_vec((3, 2), normal_vec(&mut rng, 6)).unwrap();
-        let flat = ndarray::Array1::from(img.iter().copied().collect::<Vec<_>>());
-        let y = conv2d_matrix(&k, 7, 9).dot(&flat);
-        let burn = conv2d_burn(&img, &k);
-        assert_eq!(burn.dim(), (5, 8));
-        for a in 0..5 {
-            for b in 0..8 {
-                let direct: f64 = (0..3).flat_map(|p| (0..2).map(move |q| (p, q))).map(|(p, q)| k[[p, q]] * img[[a + p, b + q]]).sum();
-                assert!((y[a * 8 + b] - direct).abs() < 1e-12);
-                assert!((burn[[a, b]] - direct).abs() < 1e-5);
-            }
-        }
-        // Weight sharing: only kh·kw distinct nonzero values in the whole matrix.
-        let t = conv2d_matrix(&k, 7, 9);
-        assert_eq!(t.iter().filter(|&&v| v != 0.0).count(), 40 * 6);
-    }
-
-    #[test]
-    #[should_panic(expected = "kernel length must be in 1..=3")]
-    fn kernel_longer_than_input_is_rejected() {
-        conv1d_matrix(&[1.0; 4], 3, 1);
-    }
-}
+// Tested end to end through the course crate (support-crate/src/nn/conv.rs): burn's layers
+// against the Toeplitz matrices and the defining sums.

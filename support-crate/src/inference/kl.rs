@@ -2,8 +2,8 @@
 //!
 //! $$\mathrm{KL}(q\,\|\,p) = \int q\ln\frac qp
 //!   = \ln\frac{s_p}{s_q} + \frac{s_q^2 + (m_q-m_p)^2}{2s_p^2} - \frac12 \quad(\text{univariate}),$$
-//! $$\mathrm{KL}\big(\mathcal N(m_q,\Sigma_q)\,\|\,\mathcal N(m_p,\Sigma_p)\big) = \tfrac12\Big(\operatorname{tr}(\Sigma_p^{-1}\Sigma_q)
-//!   + (m_p-m_q)^\top\Sigma_p^{-1}(m_p-m_q) - d + \ln\frac{\det\Sigma_p}{\det\Sigma_q}\Big).$$
+//! $$\mathrm{KL}\big(\mathcal N(m_q,\Sigma_q)\,\|\,\mathcal N(m_p,\Sigma_p)\big) = \tfrac12\Big(\operatorname{tr}(\Sigma_p^{-1}\Sigma_q) +
+//!   (m_p-m_q)^\top\Sigma_p^{-1}(m_p-m_q) - d + \ln\frac{\det\Sigma_p}{\det\Sigma_q}\Big).$$
 //!
 //! It is $\ge 0$, zero only when $q = p$, and not symmetric.
 //!

@@ -3,8 +3,8 @@
 //! For $y = f(x) + \varepsilon$ with $\operatorname{Var}\varepsilon = \sigma^2$ and a fit
 //! $\hat f_D$ on a random training set $D$, at each test point
 //! $$\mathbb E_{D,\varepsilon}\big[(\hat f_D(x) - y)^2\big]
-//!   = \underbrace{(\mathbb E_D\hat f_D(x) - f(x))^2}_{\text{bias}^2}
-//!   + \underbrace{\operatorname{Var}_D \hat f_D(x)}_{\text{variance}} + \sigma^2 .$$
+//!   = \underbrace{(\mathbb E_D\hat f_D(x) - f(x))^2}_{\text{bias}^2} +
+//!   \underbrace{\operatorname{Var}_D \hat f_D(x)}_{\text{variance}} + \sigma^2 .$$
 //! With $R$ resampled sets, the empirical versions satisfy
 //! $\frac1R\sum_r(\hat f_r - f)^2 = \text{bias}^2 + \text{variance}$ *exactly* (population
 //! variance), which the tests check to rounding error.

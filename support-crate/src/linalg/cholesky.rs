@@ -24,6 +24,7 @@ use ndarray::Array2;
 /// let l = course::linalg::cholesky(&array![[4.0, 2.0], [2.0, 5.0]]).unwrap();
 /// assert_eq!(l, array![[2.0, 0.0], [1.0, 2.0]]);
 /// ```
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(a <= b)` is also true for NaN, which must fail
 pub fn cholesky(a: &Array2<f64>) -> Result<Array2<f64>, LinalgError> {
     let (n, m) = a.dim();
     assert_eq!(n, m, "cholesky: a must be square, got {n} x {m}");

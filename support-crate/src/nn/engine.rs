@@ -103,10 +103,13 @@ fn load() -> Engine {
             assert!(!p.is_null(), "nn engine: {} lacks the symbol {s:?}; rebuild it with `make setup`", lib.display());
             p
         };
-        let protocol: ProtocolFn = std::mem::transmute(sym(c"course_nn_protocol"));
+        let protocol = std::mem::transmute::<*mut c_void, ProtocolFn>(sym(c"course_nn_protocol"));
         let found = protocol();
         assert_eq!(found, PROTOCOL, "nn engine: {} speaks protocol {found}, this crate {PROTOCOL}; rebuild it with `make setup`", lib.display());
-        Engine { call: std::mem::transmute(sym(c"course_nn_call")), free: std::mem::transmute(sym(c"course_nn_free")) }
+        Engine {
+            call: std::mem::transmute::<*mut c_void, CallFn>(sym(c"course_nn_call")),
+            free: std::mem::transmute::<*mut c_void, FreeFn>(sym(c"course_nn_free")),
+        }
     }
 }
 

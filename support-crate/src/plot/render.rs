@@ -325,6 +325,7 @@ fn auto_range(plot: &Plot, axis: Axis) -> (f64, f64) {
     }
 }
 
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(a <= b)` is also true for NaN, which must fail
 fn check_positive(plot: &Plot, axis: Axis, name: &str) {
     for layer in &plot.layers {
         if let Some(v) = axis_values(layer, axis).into_iter().find(|v| !(*v > 0.0) && !v.is_nan()) {

@@ -158,7 +158,7 @@ mod tests {
             for s in 0..7 {
                 let phi = baird.features.row(s);
                 for t in 0..7 {
-                    let (prob, rho) = if off { (if t == 6 { 1.0 / 7.0 } else { 0.0 }, 7.0) } else { (if t == 6 { 1.0 / 7.0 } else { 1.0 / 7.0 }, 1.0) };
+                    let (prob, rho) = if off { (if t == 6 { 1.0 / 7.0 } else { 0.0 }, 7.0) } else { (1.0 / 7.0, 1.0) };
                     let delta = 0.99 * baird.features.row(t).dot(&theta) - phi.dot(&theta);
                     mean.scaled_add(prob * rho * delta / 7.0, &phi);
                 }

@@ -184,8 +184,8 @@ mod tests {
             -0.5 * x * x - 0.5 * (2.0 * std::f64::consts::PI).ln()
         }
         let p = normal_tail(3.0);
-        for &mu in &[3.0, -0.5] {
-            let exact = (mu * mu as f64).exp() * normal_tail(3.0 + mu) - p * p;
+        for &mu in &[3.0f64, -0.5] {
+            let exact = (mu * mu).exp() * normal_tail(3.0 + mu) - p * p;
             for seed in 0..6 {
                 let s = importance_sample(lp, mu, 1.0, 1_000_000, &mut seeded(seed));
                 let v = s.weighted_values(|x| if x > 3.0 { 1.0 } else { 0.0 });

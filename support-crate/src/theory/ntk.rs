@@ -8,8 +8,8 @@
 //! **The limit for ReLU.** For $f(x) = \frac1{\sqrt m}\sum_i a_i\,\sigma(u_i\cdot\tilde x)$ with the
 //! augmented input $\tilde x = (x, 1)$, $u_i = (w_i, b_i)\sim\mathcal N(0, I_{d+1})$ and
 //! $a_i\sim\mathcal N(0,1)$, the kernel is an average over the $m$ independent units,
-//! $$\Theta_m(x,x') = \frac1m\sum_{i=1}^m \Big[\sigma(u_i\cdot\tilde x)\,\sigma(u_i\cdot\tilde x')
-//!   + a_i^2\,\sigma'(u_i\cdot\tilde x)\,\sigma'(u_i\cdot\tilde x')\,\tilde x\cdot\tilde x'\Big],$$
+//! $$\Theta_m(x,x') = \frac1m\sum_{i=1}^m \Big[\sigma(u_i\cdot\tilde x)\,\sigma(u_i\cdot\tilde x') +
+//!   a_i^2\,\sigma'(u_i\cdot\tilde x)\,\sigma'(u_i\cdot\tilde x')\,\tilde x\cdot\tilde x'\Big],$$
 //! so by the law of large numbers it tends to its expectation, with fluctuations of order
 //! $1/\sqrt m$ (central limit theorem). With the angle $\varphi$ between $\tilde x$ and
 //! $\tilde x'$, the **arc-cosine kernels** (Cho & Saul) are
