@@ -13,4 +13,5 @@
 //! Used in notebooks/23-variational-autoencoders.ipynb to notebooks/31-capstone-and-journal-club.ipynb.
 
 pub mod metrics;
+pub mod targets;
 
