@@ -47,6 +47,7 @@ pub mod check;
 pub mod data;
 pub mod dynamics;
 pub mod exercises;
+pub mod generative;
 pub mod graphical;
 pub mod inference;
 pub mod learning;

@@ -1,0 +1,21 @@
+//! Denoising diffusion probabilistic models (DDPM, DDIM): the mathematics that needs no trained
+//! network.
+//!
+//! | file | what |
+//! |---|---|
+//! | `schedule` | linear and cosine β schedules, $\bar\alpha_t$, SNR |
+//! | `forward` | $q(x_t\mid x_0)$ in closed form, the one-step kernel, the posterior $q(x_{t-1}\mid x_t, x_0)$ |
+//! | `mixture_oracle` | a Gaussian-mixture data law whose noised scores and $\varepsilon^*$ are exact |
+//!
+//! Any ε-predictor plugs in as `&dyn Fn(&Array2<f64>, usize) -> Array2<f64>` (batch × dim,
+//! step index $t\in\{1,\dots,T\}$); the exact $\varepsilon^*$ of [`GaussianMixture`] is the
+//! oracle the tests use.
+//!
+//! Used in notebooks/26-diffusion-models-ddpm.ipynb and 27-score-sdes-and-edm.ipynb.
+
+mod forward;
+mod mixture_oracle;
+mod schedule;
+
+pub use mixture_oracle::GaussianMixture;
+pub use schedule::NoiseSchedule;

@@ -1,0 +1,3 @@
+//! Generative models (Part V).
+pub mod diffusion;
+pub mod sde;
