@@ -155,10 +155,15 @@ pub fn ddim_timesteps(t_total: usize, n_steps: usize) -> Vec<usize> {
 /// use course::ndarray::{array, Array2};
 /// use course::generative::diffusion::{ddim_sample, NoiseSchedule};
 /// let s = NoiseSchedule::linear(1000, 1e-4, 0.02);
-/// // data N(0, 1): DDIM with η = 0 is then the identity map x_T ↦ x_0 (ε̂ = √(1-ᾱ)x keeps x fixed)
+/// // data N(0, 1), ε* = √(1-ᾱ)x: writing ᾱ = cos²θ, each η = 0 step multiplies x by cos(θ - θ'),
+/// // so x_0 = x_T ∏ cos Δθ → x_T as the steps get finer (the flow of N(0, 1) data stands still)
 /// let eps = |x: &Array2<f64>, t: usize| x * (1.0 - s.alpha_bar(t)).sqrt();
 /// let x0 = ddim_sample(&s, &eps, array![[0.8]], 10, 0.0, &mut course::rng::seeded(0));
-/// assert!((x0[[0, 0]] - 0.8).abs() < 1e-12);
+/// let taus = course::generative::diffusion::ddim_timesteps(1000, 10);
+/// let theta = |t: usize| s.alpha_bar(t).sqrt().acos();
+/// let mut want = 0.8 * theta(taus[0]).cos(); // the last jump goes to θ = 0
+/// for w in taus.windows(2) { want *= (theta(w[1]) - theta(w[0])).cos(); }
+/// assert!((x0[[0, 0]] - want).abs() < 1e-12);
 /// ```
 pub fn ddim_sample(
     schedule: &NoiseSchedule,

@@ -1,3 +1,14 @@
 //! Score-based generative modelling with SDEs (Song et al. 2021; Karras et al. 2022).
 //!
+//! | file | what |
+//! |---|---|
+//! | `vp_ve` | VP and VE SDEs, marginals in closed form, reverse SDE (Euler–Maruyama), probability-flow ODE (Heun) |
+//!
+//! Any score model plugs in as `&dyn Fn(&Array2<f64>, f64) -> Array2<f64>` (batch × dim, time
+//! $t\in[0,1]$); [`Sde::mixture_score`] is the exact score of a Gaussian-mixture data law.
+//!
 //! Used in notebooks/27-score-sdes-and-edm.ipynb.
+
+mod vp_ve;
+
+pub use vp_ve::{pf_ode_drift, probability_flow, reverse_sde, ScoreFn, Sde};
