@@ -3,12 +3,15 @@
 //! | file | what |
 //! |---|---|
 //! | `vp_ve` | VP and VE SDEs, marginals in closed form, reverse SDE (Euler–Maruyama), probability-flow ODE (Heun) |
+//! | `edm` | Karras et al.: σ(t) = t, preconditioning, ρ = 7 steps, Heun vs Euler |
 //!
 //! Any score model plugs in as `&dyn Fn(&Array2<f64>, f64) -> Array2<f64>` (batch × dim, time
 //! $t\in[0,1]$); [`Sde::mixture_score`] is the exact score of a Gaussian-mixture data law.
 //!
 //! Used in notebooks/27-score-sdes-and-edm.ipynb.
 
+mod edm;
 mod vp_ve;
 
+pub use edm::{edm_euler, edm_heun, edm_nfe, edm_sample_mixture, karras_sigmas, DenoiserFn, EdmPreconditioning};
 pub use vp_ve::{pf_ode_drift, probability_flow, reverse_sde, ScoreFn, Sde};
