@@ -1,7 +1,7 @@
 //! The DDPM evidence lower bound and its decomposition into Gaussian KL divergences.
 //!
-//! $$-\log p_\theta(x_0) \le L = \underbrace{D_{KL}\big(q(x_T\mid x_0)\,\|\,p(x_T)\big)}_{L_T}
-//! + \sum_{t=2}^T \underbrace{\mathbb E_q\, D_{KL}\big(q(x_{t-1}\mid x_t,x_0)\,\|\,p_\theta(x_{t-1}\mid x_t)\big)}_{L_{t-1}}
+//! $$-\log p_\theta(x_0) \le L = \underbrace{D_{KL}\big(q(x_T\mid x_0)\,\|\,p(x_T)\big)}_{L_T} +
+//! \sum_{t=2}^T \underbrace{\mathbb E_q\, D_{KL}\big(q(x_{t-1}\mid x_t,x_0)\,\|\,p_\theta(x_{t-1}\mid x_t)\big)}_{L_{t-1}}
 //! \ \underbrace{-\ \mathbb E_q\log p_\theta(x_0\mid x_1)}_{L_0},$$
 //! every KL between Gaussians in closed form,
 //! $D_{KL}(\mathcal N(\mu_1,v_1)\|\mathcal N(\mu_2,v_2)) = \tfrac12\big(\ln\tfrac{v_2}{v_1} + \tfrac{v_1 + (\mu_1-\mu_2)^2}{v_2} - 1\big)$ per coordinate.

@@ -203,8 +203,8 @@ impl GaussianMixture {
             let mx = lk.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let sum: f64 = lk.iter().map(|l| (l - mx).exp()).sum();
             logq[i] = mx + sum.ln();
-            for k in 0..k_n {
-                let r = (lk[k] - mx).exp() / sum;
+            for (k, &l) in lk.iter().enumerate() {
+                let r = (l - mx).exp() / sum;
                 for j in 0..d {
                     score[[i, j]] -= r * (x[[i, j]] - self.means[[k, j]]) / self.variances[[k, j]];
                 }
