@@ -24,7 +24,7 @@ mod schedule;
 pub use elbo::{ddpm_elbo_gaussian, ddpm_elbo_mc, ddpm_log_likelihood_gaussian, gaussian_kl, ElboTerms};
 pub use mixture_oracle::GaussianMixture;
 pub use sampling::{
-    ddim_sample, ddim_sample_mixture, ddim_timesteps, ddpm_sample, ddpm_sample_mixture, reverse_mean, standard_normal,
+    ddim_sample, ddim_sample_mixture, ddim_timesteps, ddpm_sample, ddpm_sample_mixture, ddpm_sample_path, reverse_mean, standard_normal,
     EpsModel, ReverseVariance,
 };
 pub use schedule::NoiseSchedule;
