@@ -7,7 +7,7 @@
 //! | `edm` | Karras et al.: σ(t) = t, preconditioning, ρ = 7 steps, Heun vs Euler |
 //!
 //! Any score model plugs in as `&dyn Fn(&Array2<f64>, f64) -> Array2<f64>` (batch × dim, time
-//! $t\in[0,1]$); [`Sde::mixture_score`] is the exact score of a Gaussian-mixture data law.
+//! time $t$ in $[0, 1]$); [`Sde::mixture_score`] is the exact score of a Gaussian-mixture data law.
 //!
 //! Used in notebooks/27-score-sdes-and-edm.ipynb.
 
