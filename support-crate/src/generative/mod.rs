@@ -1,17 +1,23 @@
-//! Generative models: sample-quality metrics and 2-D targets generated in code.
+//! Generative models: sample-quality metrics, 2-D targets generated in code, and the mathematics
+//! of diffusion models that needs no trained network.
 //!
 //! A generative model is judged by how far its samples are from the target distribution. Part V
 //! measures that distance on targets whose density is known or easy to sample, generated in
 //! code (no downloads), and compares each model with the simplest baseline: a Gaussian fitted
-//! to the data.
+//! to the data. For a Gaussian-mixture target every noised marginal is again a Gaussian
+//! mixture, so its score is exact: the samplers below are tested with that exact score, and a
+//! trained network is then one more score function plugged into the same code.
 //!
 //! | module | what |
 //! |---|---|
 //! | [`metrics`] | energy distance, MMD² with a Gaussian kernel, sliced Wasserstein, the fitted-Gaussian baseline |
-//! | [`targets`] | Swiss roll, moons, circles, rings and grids of Gaussians (exact density and score), a double well |
+//! | [`targets`] | Swiss roll, moons, circles, rings and grids of Gaussians (exact density and score), a double well, generated glyph images |
+//! | [`diffusion`] | noise schedules, the forward process in closed form, the exact mixture oracle, DDPM and DDIM samplers, the ELBO decomposition |
+//! | [`sde`] | VP/VE SDEs, reverse SDE, probability-flow ODE and its likelihood, EDM preconditioning and the Heun sampler |
 //!
 //! Used in notebooks/23-variational-autoencoders.ipynb to notebooks/31-capstone-and-journal-club.ipynb.
 
+pub mod diffusion;
 pub mod metrics;
+pub mod sde;
 pub mod targets;
-

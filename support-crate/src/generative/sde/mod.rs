@@ -1,0 +1,20 @@
+//! Score-based generative modelling with SDEs (Song et al. 2021; Karras et al. 2022).
+//!
+//! | file | what |
+//! |---|---|
+//! | `vp_ve` | VP and VE SDEs, marginals in closed form, reverse SDE (Euler–Maruyama), probability-flow ODE (Heun) |
+//! | `likelihood` | log-likelihood by the instantaneous change of variables (exact trace, Hutchinson) |
+//! | `edm` | Karras et al.: σ(t) = t, preconditioning, ρ = 7 steps, Heun vs Euler |
+//!
+//! Any score model plugs in as `&dyn Fn(&Array2<f64>, f64) -> Array2<f64>` (batch × dim, time
+//! time $t$ in $[0, 1]$); [`Sde::mixture_score`] is the exact score of a Gaussian-mixture data law.
+//!
+//! Used in notebooks/27-score-sdes-and-edm.ipynb.
+
+mod edm;
+mod likelihood;
+mod vp_ve;
+
+pub use edm::{edm_euler, edm_heun, edm_nfe, edm_sample_mixture, karras_sigmas, DenoiserFn, EdmPreconditioning};
+pub use likelihood::{pf_ode_divergence, pf_ode_log_likelihood, pf_ode_log_likelihood_hutchinson, pf_ode_log_likelihood_with_prior};
+pub use vp_ve::{pf_ode_drift, probability_flow, reverse_sde, ScoreFn, Sde};
