@@ -313,6 +313,29 @@ impl GaussianMixture {
     }
 }
 
+/// Test helper shared by the samplers' tests: the worst |sample − exact| / standard error over
+/// the means and the (central) second moments of `x` against this mixture.
+#[cfg(test)]
+impl GaussianMixture {
+    pub(crate) fn moment_z_score(&self, x: &Array2<f64>) -> f64 {
+        let n = x.nrows() as f64;
+        let m = x.mean_axis(ndarray::Axis(0)).unwrap();
+        let (tm, tc) = (self.mean(), self.covariance());
+        let mut worst: f64 = 0.0;
+        for i in 0..self.dim() {
+            worst = worst.max((m[i] - tm[i]).abs() / (x.column(i).var(1.0) / n).sqrt());
+            for j in 0..self.dim() {
+                // s.e. of the mean of the products (x_i − m_i)(x_j − m_j)
+                let p: Vec<f64> = x.rows().into_iter().map(|r| (r[i] - m[i]) * (r[j] - m[j])).collect();
+                let pm = p.iter().sum::<f64>() / n;
+                let pse = (p.iter().map(|v| (v - pm).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
+                worst = worst.max((pm - tc[[i, j]]).abs() / pse);
+            }
+        }
+        worst
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -308,26 +308,6 @@ mod tests {
         GaussianMixture::new(vec![0.4, 0.6], array![[-1.0, 1.0], [1.5, 0.0]], array![[0.3, 0.2], [0.2, 0.5]])
     }
 
-    /// max over mean and covariance entries of |sample − exact| / standard error of that entry.
-    fn z_scores(x: &Array2<f64>, g: &GaussianMixture) -> f64 {
-        let n = x.nrows() as f64;
-        let m = x.mean_axis(ndarray::Axis(0)).unwrap();
-        let (tm, tc) = (g.mean(), g.covariance());
-        let mut worst: f64 = 0.0;
-        for i in 0..2 {
-            let se = (x.column(i).var(1.0) / n).sqrt();
-            worst = worst.max((m[i] - tm[i]).abs() / se);
-            for j in 0..2 {
-                // s.e. of the mean of the products (x_i - m_i)(x_j - m_j)
-                let p: Vec<f64> = x.rows().into_iter().map(|r| (r[i] - m[i]) * (r[j] - m[j])).collect();
-                let pm = p.iter().sum::<f64>() / n;
-                let pse = (p.iter().map(|v| (v - pm).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
-                worst = worst.max((pm - tc[[i, j]]).abs() / pse);
-            }
-        }
-        worst
-    }
-
     #[test]
     fn ddpm_with_exact_eps_reproduces_mean_and_covariance() {
         let s = NoiseSchedule::linear(1000, 1e-4, 0.02);
@@ -335,7 +315,7 @@ mod tests {
         for seed in 0..3 {
             for v in [ReverseVariance::Beta, ReverseVariance::Posterior] {
                 let x = ddpm_sample_mixture(&s, &g, 20_000, v, seed);
-                let z = z_scores(&x, &g);
+                let z = g.moment_z_score(&x);
                 assert!(z < 4.0, "seed {seed}, {v:?}: worst z-score {z}");
             }
         }
@@ -351,7 +331,7 @@ mod tests {
             // (10..18) were 3.3 for η = 0 and 3.1 for η = 1.
             for (n_steps, eta) in [(500, 0.0), (500, 1.0)] {
                 let x = ddim_sample_mixture(&s, &g, 20_000, n_steps, eta, seed);
-                let z = z_scores(&x, &g);
+                let z = g.moment_z_score(&x);
                 assert!(z < 4.0, "seed {seed}, {n_steps} steps, eta {eta}: worst z-score {z}");
             }
         }

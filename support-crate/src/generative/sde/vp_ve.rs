@@ -361,24 +361,6 @@ mod tests {
         GaussianMixture::new(vec![0.4, 0.6], array![[-1.0, 1.0], [1.5, 0.0]], array![[0.3, 0.2], [0.2, 0.5]])
     }
 
-    /// worst |sample − exact| / s.e. over means and second central moments.
-    fn z_scores(x: &Array2<f64>, g: &GaussianMixture) -> f64 {
-        let n = x.nrows() as f64;
-        let m = x.mean_axis(ndarray::Axis(0)).unwrap();
-        let (tm, tc) = (g.mean(), g.covariance());
-        let mut worst: f64 = 0.0;
-        for i in 0..g.dim() {
-            worst = worst.max((m[i] - tm[i]).abs() / (x.column(i).var(1.0) / n).sqrt());
-            for j in 0..g.dim() {
-                let p: Vec<f64> = x.rows().into_iter().map(|r| (r[i] - m[i]) * (r[j] - m[j])).collect();
-                let pm = p.iter().sum::<f64>() / n;
-                let pse = (p.iter().map(|v| (v - pm).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
-                worst = worst.max((pm - tc[[i, j]]).abs() / pse);
-            }
-        }
-        worst
-    }
-
     #[test]
     fn marginal_moments_solve_the_moment_odes() {
         // m' = f m, v' = 2 f v + g², integrated by RK4 independently of the closed forms
@@ -414,7 +396,7 @@ mod tests {
         for seed in 0..3 {
             let x1 = sde.sample_prior(20_000, 2, &mut seeded(seed));
             let x = probability_flow(&sde, &score, x1, 1.0, t_eps, 200);
-            let z = z_scores(&x, &sde.mixture_marginal(&g, t_eps));
+            let z = sde.mixture_marginal(&g, t_eps).moment_z_score(&x);
             assert!(z < 4.0, "seed {seed}: worst z-score {z}");
         }
     }
@@ -430,7 +412,7 @@ mod tests {
             for t_next in [0.7, 0.4, 0.1] {
                 x = probability_flow(&sde, &score, x, t, t_next, 100);
                 t = t_next;
-                let z = z_scores(&x, &sde.mixture_marginal(&g, t));
+                let z = sde.mixture_marginal(&g, t).moment_z_score(&x);
                 assert!(z < 4.0, "{sde:?} at t = {t}: worst z-score {z}");
             }
         }
@@ -445,7 +427,7 @@ mod tests {
             let x1 = sde.mixture_marginal(&g, 1.0).sample(20_000, &mut rng);
             let t_eps = 1e-3;
             let x = reverse_sde(&sde, &score, x1, 1.0, t_eps, 1000, &mut rng);
-            let z = z_scores(&x, &sde.mixture_marginal(&g, t_eps));
+            let z = sde.mixture_marginal(&g, t_eps).moment_z_score(&x);
             assert!(z < 4.0, "{sde:?} seed {seed}: worst z-score {z}");
         }
     }

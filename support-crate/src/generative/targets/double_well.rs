@@ -148,14 +148,7 @@ impl DoubleWell {
     /// assert_eq!(w.score_batch(&array![[2.0, 1.0]]), array![[-24.0, -1.0]]);
     /// ```
     pub fn score_batch(&self, x: &Array2<f64>) -> Array2<f64> {
-        assert!(x.ncols() == 2, "DoubleWell::score_batch: x must have 2 columns, got {}", x.ncols());
-        let mut out = Array2::zeros((x.nrows(), 2));
-        for (i, r) in x.rows().into_iter().enumerate() {
-            let s = self.score(&[r[0], r[1]]);
-            out[[i, 0]] = s[0];
-            out[[i, 1]] = s[1];
-        }
-        out
+        super::rowwise_2d("DoubleWell::score_batch", x, |p| self.score(p))
     }
 
     /// The exact second moments $(\mathbb E x_1^2, \mathbb E x_2^2)$; $\mathbb E x_1^2$ by quadrature,

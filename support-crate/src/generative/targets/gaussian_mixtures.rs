@@ -296,14 +296,7 @@ impl GaussianMixture2d {
     /// assert_eq!(g.score_batch(&array![[1.0, 2.0]]), array![[-1.0, -2.0]]);
     /// ```
     pub fn score_batch(&self, x: &Array2<f64>) -> Array2<f64> {
-        assert!(x.ncols() == 2, "GaussianMixture2d::score_batch: x must have 2 columns, got {}", x.ncols());
-        let mut out = Array2::zeros((x.nrows(), 2));
-        for (i, r) in x.rows().into_iter().enumerate() {
-            let s = self.score(&[r[0], r[1]]);
-            out[[i, 0]] = s[0];
-            out[[i, 1]] = s[1];
-        }
-        out
+        super::rowwise_2d("GaussianMixture2d::score_batch", x, |p| self.score(p))
     }
 
     /// The exact mean $\sum_k w_k\mu_k$.

@@ -27,3 +27,15 @@ pub use gaussian_mixtures::GaussianMixture2d;
 pub use images::{GlyphStyle, Glyphs, glyphs, render_glyph};
 pub use moons::Moons;
 pub use swiss_roll::SwissRoll;
+
+/// Applies a per-point map $\mathbb R^2\to\mathbb R^2$ (a score) to every row of `x` (n × 2).
+fn rowwise_2d(who: &str, x: &ndarray::Array2<f64>, f: impl Fn(&[f64; 2]) -> [f64; 2]) -> ndarray::Array2<f64> {
+    assert!(x.ncols() == 2, "{who}: x must have 2 columns, got {}", x.ncols());
+    let mut out = ndarray::Array2::zeros((x.nrows(), 2));
+    for (mut o, r) in out.rows_mut().into_iter().zip(x.rows()) {
+        let v = f(&[r[0], r[1]]);
+        o[0] = v[0];
+        o[1] = v[1];
+    }
+    out
+}
