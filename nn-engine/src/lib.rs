@@ -15,6 +15,7 @@ pub use course::nn::wire;
 pub use course::{data, linspace, rng};
 
 pub mod autodiff_example;
+pub mod generative;
 pub mod mlp;
 pub mod nn;
 pub mod registry;
@@ -54,7 +55,10 @@ pub fn dispatch(op: &str, args: &Value) -> Result<Value, String> {
         "resnet_flow" => nn::ops::resnet(args),
         "drop" => registry::drop_op(args),
         "live_handles" => Ok(Value::U64(registry::len() as u64)),
-        _ => return Err(format!("the nn engine has no operation '{op}' (protocol {PROTOCOL}); rebuild it with `make setup`")),
+        _ => match generative::dispatch(op, args) {
+            Some(r) => r,
+            None => return Err(format!("the nn engine has no operation '{op}' (protocol {PROTOCOL}); rebuild it with `make setup`")),
+        },
     };
     r.map_err(|e| e.to_string())
 }

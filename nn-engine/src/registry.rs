@@ -24,6 +24,14 @@ pub fn with<T: Any, R>(handle: u64, f: impl FnOnce(&T) -> R) -> Result<R, WireEr
     Ok(f(obj))
 }
 
+/// Runs `f` on the object behind `handle`, mutably (a model that trains in place).
+pub fn with_mut<T: Any, R>(handle: u64, f: impl FnOnce(&mut T) -> R) -> Result<R, WireError> {
+    let mut guard = OBJECTS.lock().unwrap_or_else(|e| e.into_inner());
+    let obj = guard.as_mut().and_then(|m| m.get_mut(&handle)).ok_or_else(|| WireError(format!("no object with handle {handle}")))?;
+    let obj = obj.downcast_mut::<T>().ok_or_else(|| WireError(format!("handle {handle} is not a {}", std::any::type_name::<T>())))?;
+    Ok(f(obj))
+}
+
 /// Number of live objects.
 pub fn len() -> usize {
     OBJECTS.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, HashMap::len)

@@ -31,6 +31,15 @@ pub mod nb19;
 pub mod nb20;
 pub mod nb21;
 pub mod nb22;
+pub mod nb23;
+pub mod nb24;
+pub mod nb25;
+pub mod nb26;
+pub mod nb27;
+pub mod nb28;
+pub mod nb29;
+pub mod nb30;
+pub mod nb31;
 
 use std::fmt;
 

@@ -17,7 +17,15 @@
 //!
 //! Used in notebooks/23-variational-autoencoders.ipynb to notebooks/31-capstone-and-journal-club.ipynb.
 
+pub mod applications;
+pub mod bridges;
+pub mod control;
 pub mod diffusion;
+pub mod flows;
+pub mod gan;
 pub mod metrics;
+pub mod net;
+pub mod score;
 pub mod sde;
 pub mod targets;
+pub mod vae;

@@ -1,0 +1,1 @@
+//! Exercises of notebooks/23-variational-autoencoders.ipynb.

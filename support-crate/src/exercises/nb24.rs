@@ -1,0 +1,1 @@
+//! Exercises of notebooks/24-gans-and-wasserstein-gans.ipynb.

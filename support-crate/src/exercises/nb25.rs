@@ -1,0 +1,1 @@
+//! Exercises of notebooks/25-score-matching.ipynb.

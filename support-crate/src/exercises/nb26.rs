@@ -1,0 +1,1 @@
+//! Exercises of notebooks/26-diffusion-models-ddpm.ipynb.

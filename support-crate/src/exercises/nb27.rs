@@ -1,0 +1,1 @@
+//! Exercises of notebooks/27-score-sdes-and-edm.ipynb.

@@ -1,0 +1,1 @@
+//! Exercises of notebooks/28-flows-and-flow-matching.ipynb.

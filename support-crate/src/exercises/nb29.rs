@@ -1,0 +1,1 @@
+//! Exercises of notebooks/29-stochastic-control-and-sampling.ipynb.

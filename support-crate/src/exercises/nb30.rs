@@ -1,0 +1,1 @@
+//! Exercises of notebooks/30-schrodinger-bridges.ipynb.

@@ -1,0 +1,1 @@
+//! Exercises of notebooks/31-capstone-and-journal-club.ipynb.

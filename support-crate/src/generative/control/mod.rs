@@ -1,0 +1,3 @@
+//! (to be written) stochastic control and sampling.
+//!
+//! Used in notebooks/29-stochastic-control-and-sampling.ipynb.

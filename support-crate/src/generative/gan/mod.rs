@@ -1,0 +1,3 @@
+//! (to be written) GANs and Wasserstein GANs.
+//!
+//! Used in notebooks/24-gans-and-wasserstein-gans.ipynb.

@@ -1,0 +1,1 @@
+//! (being written) the time-conditioned MLP of Part V.

@@ -1,0 +1,3 @@
+//! (to be written) score matching and Langevin sampling.
+//!
+//! Used in notebooks/25-score-matching.ipynb.
