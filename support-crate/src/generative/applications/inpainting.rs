@@ -250,6 +250,29 @@ mod tests {
     }
 
     #[test]
+    fn replacement_generates_glyphs_the_observation_rules_out_on_every_seed() {
+        // notebook 31's set-up: 10 × 10 glyphs, top half observed with noise 0.1
+        use crate::generative::targets::{GlyphStyle, render_glyph};
+        let size = 10;
+        let centres = Array2::from_shape_fn((10, size * size), |(d, j)| render_glyph(d, size, GlyphStyle::default())[[j / size, j % size]]);
+        let prior = GaussianMixture::isotropic(vec![0.1; 10], centres.clone(), 0.02);
+        let schedule = NoiseSchedule::linear(100, 1e-4, 0.2);
+        let observed: Vec<usize> = (0..size * size / 2).collect();
+        for seed in 0..4u64 {
+            let mut rng = crate::rng::seeded(50 + seed);
+            let digit = [8, 3, 0, 6][seed as usize];
+            let noise = standard_normal(&mut rng, 1, size * size);
+            let y: Vec<f64> = observed.iter().map(|&j| centres[[digit, j]] + 0.02f64.sqrt() * noise[[0, j]] + 0.1 * noise[[0, (j + 50) % 100]]).collect();
+            let post = inpainting_posterior(&prior, &observed, &y, 0.1);
+            let out = |f: &[f64]| (0..10).filter(|&d| post.weights[d] < 1e-3).map(|d| f[d]).sum::<f64>();
+            let f_exact = class_frequencies(&nearest_centre(&inpaint_exact(&prior, &schedule, &observed, &y, 0.1, 1000, seed), &centres), 10);
+            let f_repl = class_frequencies(&nearest_centre(&inpaint_by_replacement(&prior, &schedule, &observed, &y, 1000, seed), &centres), 10);
+            assert!(out(&f_exact) < 0.005, "seed {seed}: exact sampler on ruled-out digits {}", out(&f_exact));
+            assert!(out(&f_repl) > 0.01, "seed {seed} (digit {digit}): replacement on ruled-out digits only {}", out(&f_repl));
+        }
+    }
+
+    #[test]
     #[should_panic(expected = "observed coordinates must be distinct")]
     fn repeated_observations_are_refused() {
         let prior = GaussianMixture::isotropic(vec![1.0], array![[0.0, 0.0]], 1.0);

@@ -191,23 +191,41 @@ impl GaussianMixture {
         let mut logq = Array1::zeros(n);
         let mut score = Array2::zeros((n, d));
         let mut lk = vec![0.0; k_n];
+        // contiguous copies: the inner loops run over plain slices
+        let means: Vec<f64> = self.means.iter().copied().collect();
+        let inv_var: Vec<f64> = self.variances.iter().map(|v| 1.0 / v).collect();
+        let mut xi = vec![0.0; d];
+        let mut si = vec![0.0; d];
         for i in 0..n {
+            for (j, v) in x.row(i).iter().enumerate() {
+                xi[j] = *v;
+            }
             for k in 0..k_n {
+                let (m, iv) = (&means[k * d..(k + 1) * d], &inv_var[k * d..(k + 1) * d]);
                 let mut q = 0.0;
                 for j in 0..d {
-                    let r = x[[i, j]] - self.means[[k, j]];
-                    q += r * r / self.variances[[k, j]];
+                    let r = xi[j] - m[j];
+                    q += r * r * iv[j];
                 }
                 lk[k] = consts[k] - 0.5 * q;
             }
             let mx = lk.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let sum: f64 = lk.iter().map(|l| (l - mx).exp()).sum();
             logq[i] = mx + sum.ln();
+            si.iter_mut().for_each(|v| *v = 0.0);
             for (k, &l) in lk.iter().enumerate() {
                 let r = (l - mx).exp() / sum;
-                for j in 0..d {
-                    score[[i, j]] -= r * (x[[i, j]] - self.means[[k, j]]) / self.variances[[k, j]];
+                // responsibilities below 1e-17 change no digit of the score
+                if r < 1e-17 {
+                    continue;
                 }
+                let (m, iv) = (&means[k * d..(k + 1) * d], &inv_var[k * d..(k + 1) * d]);
+                for j in 0..d {
+                    si[j] -= r * (xi[j] - m[j]) * iv[j];
+                }
+            }
+            for (j, v) in score.row_mut(i).iter_mut().enumerate() {
+                *v = si[j];
             }
         }
         (logq, score)
