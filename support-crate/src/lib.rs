@@ -31,7 +31,7 @@
 //! | [`theory`] | the empirical and infinite-width NTK, linearized dynamics, lazy vs mean-field training, particles | 19, 20 |
 //! | [`rl`] | finite MDPs, gridworlds, value and policy iteration, Q-learning, fitted Q-iteration, Baird's counterexample | 21 |
 //! | [`pde`] | PINNs, finite differences, neural ODEs, closures, Black–Scholes and a deep BSDE | 22 |
-//! | [`generative`] | sample-quality metrics (energy distance, MMD, sliced Wasserstein, fitted-Gaussian baseline), 2-D targets generated in code, diffusion schedules and samplers, VP/VE SDEs, probability-flow likelihood, EDM | 23–31 |
+//! | [`generative`] | Part V: sample-quality metrics, 2-D targets, the time-conditioned MLP, VAEs, GANs, score matching, DDPM, score SDEs and EDM, flows and flow matching, control-based sampling, Schrödinger bridges, applications | 23–31 |
 //! | [`nn`] | deep MLPs, CNN, RNN/LSTM, residual/highway nets on burn (in the nn engine), training loops with gradient norms | 06, 09, 10 |
 //!
 //! Every public item has an example that asserts a number, and the tests compare against
