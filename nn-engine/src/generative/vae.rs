@@ -4,7 +4,7 @@
 //! For a minibatch $B$, with $(\mu, \log\sigma^2) = e_\phi(x)$ and $z = \mu + \sigma\odot\varepsilon$,
 //! $\varepsilon\sim\mathcal N(0, I)$ (one draw per example),
 //! $$\hat L = \frac1{|B|}\sum_{x\in B}\Big[-\log p_\theta(x\mid z)
-//!   + \beta\,\tfrac12\sum_j\big(\mu_j^2 + \sigma_j^2 - 1 - \log\sigma_j^2\big)\Big].$$
+//!   {}+ \beta\,\tfrac12\sum_j\big(\mu_j^2 + \sigma_j^2 - 1 - \log\sigma_j^2\big)\Big].$$
 //! The decoder's output is the mean of $\mathcal N(\cdot, \operatorname{diag} s^2)$ (the scales
 //! $s$ fixed or learned, one per coordinate) or the logits of independent Bernoullis. The
 //! mathematics (ELBO estimates, sampling, the closed forms) lives in `course::generative::vae`

@@ -6,7 +6,7 @@
 //!   p(z\mid x) = \mathcal N\big(M^{-1}W^\top(x-m),\ \sigma^2M^{-1}\big),\quad M = W^\top W+\sigma^2I_k .$$
 //! For any Gaussian $q = \mathcal N(a, S)$ the ELBO is explicit,
 //! $$\mathrm{ELBO}(q) = -\tfrac d2\ln(2\pi\sigma^2) - \frac{\lVert x-m-Wa\rVert^2+\operatorname{tr}(W^\top WS)}{2\sigma^2}
-//!   - \tfrac12\big(\operatorname{tr}S + a^\top a - k - \ln\det S\big),$$
+//!   {}- \tfrac12\big(\operatorname{tr}S + a^\top a - k - \ln\det S\big),$$
 //! and $\ln p(x) - \mathrm{ELBO}(q) = \mathrm{KL}(q\,\|\,p(z\mid x))$ exactly. The maximum-likelihood fit
 //! (Tipping & Bishop) keeps the top $k$ eigenpairs $(\lambda_i, u_i)$ of the data covariance:
 //! $\sigma^2$ = the mean of the other eigenvalues, $W = U_k(\Lambda_k - \sigma^2 I)^{1/2}$.

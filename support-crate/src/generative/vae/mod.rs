@@ -3,7 +3,7 @@
 //! A latent-variable model $p_\theta(x) = \int p_\theta(x\mid z)\,p(z)\,dz$ has an intractable
 //! evidence; any encoder $q_\phi(z\mid x)$ gives the bound
 //! $$\log p_\theta(x) = \underbrace{\mathbb E_{q_\phi}[\log p_\theta(x\mid z)] - \mathrm{KL}(q_\phi(z\mid x)\,\|\,p(z))}_{\mathrm{ELBO}}
-//!   + \mathrm{KL}\big(q_\phi(z\mid x)\,\|\,p_\theta(z\mid x)\big),$$
+//!   {}+ \mathrm{KL}\big(q_\phi(z\mid x)\,\|\,p_\theta(z\mid x)\big),$$
 //! and the VAE maximizes the ELBO in $\theta$ and $\phi$ together.
 //!
 //! | file | what |
