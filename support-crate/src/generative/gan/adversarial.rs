@@ -262,3 +262,69 @@ impl Drop for Discriminator {
         call("drop", Value::U64(self.handle));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generative::gan::{gan_value_1d, js_divergence_1d, optimal_discriminator};
+    use crate::generative::metrics::{Gaussian2d, energy_distance};
+    use crate::generative::targets::GaussianMixture2d;
+
+    /// The configuration of notebook 24 on the ring of 8 (σ = 0.1, radius 2).
+    fn ring_config(kind: GanKind, seed: u64) -> GanConfig {
+        let mut c = GanConfig::new(kind);
+        (c.n_steps, c.lr, c.batch_size, c.seed) = (1000, 1e-3, 128, seed);
+        c
+    }
+
+    #[test]
+    fn wgan_gp_covers_the_ring_and_the_nsgan_demo_seed_collapses() {
+        // Seeds 0–11 were all run (see the notebook's prose): WGAN-GP covered 8/8 modes on every
+        // one, the non-saturating GAN on 4 of 12. Two WGAN seeds and the demo seed here (time).
+        let ring = GaussianMixture2d::ring(8, 2.0, 0.1);
+        let data = ring.sample(4000, &mut crate::rng::seeded(0));
+        let test = ring.sample(2000, &mut crate::rng::seeded(99));
+        let baseline = energy_distance(&Gaussian2d::fit(&data).sample(2000, &mut crate::rng::seeded(5)), &test);
+        let mut worst_wgan: f64 = 0.0;
+        for seed in [0, 1] {
+            let gan = Gan::train(&data, &ring_config(GanKind::WganGp, seed));
+            let x = gan.sample(2000, 1234);
+            let counts = ring.mode_counts(&x, 0.3);
+            assert_eq!(ring.mode_coverage(&x, 0.3, 0.025), 8, "seed {seed}: {counts:?}");
+            let ed = energy_distance(&x, &test);
+            assert!(ed < 0.5 * baseline, "seed {seed}: ED {ed} vs Gaussian {baseline}");
+            worst_wgan = worst_wgan.max(ed);
+            assert_eq!(gan.gen_losses.len(), 1000);
+        }
+        let ns = Gan::train(&data, &ring_config(GanKind::NonSaturating, 4));
+        let x = ns.sample(2000, 1234);
+        assert!(ring.mode_coverage(&x, 0.3, 0.025) < 8);
+        assert!(energy_distance(&x, &test) > 2.0 * worst_wgan);
+    }
+
+    #[test]
+    fn trained_discriminator_approaches_the_optimal_value() {
+        use std::f64::consts::PI;
+        fn npdf(x: f64, m: f64, s: f64) -> f64 {
+            (-(x - m).powi(2) / (2.0 * s * s)).exp() / (s * (2.0 * PI).sqrt())
+        }
+        let p = |x: f64| 0.5 * npdf(x, -1.5, 0.5) + 0.5 * npdf(x, 1.5, 0.5);
+        let q = |x: f64| npdf(x, 0.0, 1.0);
+        let n = 20_000;
+        let mut rng = crate::rng::seeded(100);
+        let z = crate::rng::normal_vec(&mut rng, 2 * n);
+        let u = crate::rng::uniform_vec(&mut rng, n, 0.0, 1.0);
+        let real = Array2::from_shape_fn((n, 1), |(i, _)| if u[i] < 0.5 { -1.5 } else { 1.5 } + 0.5 * z[i]);
+        let fake = Array2::from_shape_fn((n, 1), |(i, _)| z[n + i]);
+        let d = Discriminator::fit(&real, &fake, &[32, 32], 1500, 256, 3e-3, 0);
+        let grid = Array2::from_shape_fn((4001, 1), |(i, _)| -10.0 + 20.0 * i as f64 / 4000.0);
+        let dh = d.prob(&grid);
+        let at = |x: f64| dh[((x + 10.0) / 20.0 * 4000.0).round() as usize];
+        let v_hat = gan_value_1d(&p, &q, &at, -10.0, 10.0, 4000);
+        let v_star = gan_value_1d(&p, &q, &|x| optimal_discriminator(p(x), q(x)), -10.0, 10.0, 4000);
+        let js = js_divergence_1d(&p, &q, -10.0, 10.0, 4000);
+        assert!((v_star - (2.0 * js - 4f64.ln())).abs() < 1e-10);
+        // D* maximizes V: the trained one is below, and close (gap ≤ 0.008 on 5 seeds).
+        assert!(v_hat < v_star && v_star - v_hat < 0.02, "{v_hat} vs {v_star}");
+    }
+}
