@@ -100,7 +100,9 @@ pub fn js_divergence_1d(p: &dyn Fn(f64) -> f64, q: &dyn Fn(f64) -> f64, lo: f64,
     )
 }
 
-/// The GAN value $V(D, q) = \int p\log D + q\log(1-D)$ of a discriminator `d` (values in (0,1)), by Simpson.
+/// The GAN value $V(D, q) = \int p\log D + q\log(1-D)$ of a discriminator `d` (values in [0,1]), by Simpson.
+/// A logarithm of 0 (a discriminator that is exactly 0 or 1 in floating point) counts as
+/// $\log$ `f64::MIN_POSITIVE` $\approx -708$, times a density weight that is then negligible.
 ///
 /// # Panics
 /// As [`simpson`].
@@ -117,8 +119,10 @@ pub fn gan_value_1d(p: &dyn Fn(f64) -> f64, q: &dyn Fn(f64) -> f64, d: &dyn Fn(f
     simpson(
         &|x| {
             let (a, b, dx) = (p(x), q(x), d(x));
-            let t1 = if a > 0.0 { a * dx.ln() } else { 0.0 };
-            let t2 = if b > 0.0 { b * (1.0 - dx).ln() } else { 0.0 };
+            // D = 1 in floating point where q ≪ p (and D = 0 where p ≪ q): the weight of the
+            // infinite logarithm is then negligible, so clamp instead of returning −∞.
+            let t1 = if a > 0.0 { a * dx.max(f64::MIN_POSITIVE).ln() } else { 0.0 };
+            let t2 = if b > 0.0 { b * (1.0 - dx).max(f64::MIN_POSITIVE).ln() } else { 0.0 };
             t1 + t2
         },
         lo,
