@@ -111,7 +111,7 @@ pub fn js_divergence_1d(p: &dyn Fn(f64) -> f64, q: &dyn Fn(f64) -> f64, lo: f64,
 /// ```
 /// use course::generative::gan::gan_value_1d;
 /// // The useless discriminator D = 1/2 scores −log 4 whatever p and q are.
-/// let p = |x: f64| if (0.0..1.0).contains(&x) { 1.0 } else { 0.0 };
+/// let p = |_x: f64| 1.0; // U[0, 1] on [0, 1]
 /// let v = gan_value_1d(&p, &p, &|_| 0.5, 0.0, 1.0, 100);
 /// assert!((v + 4f64.ln()).abs() < 1e-12);
 /// ```
