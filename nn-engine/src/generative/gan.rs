@@ -216,6 +216,7 @@ fn train(data: &Array2<f64>, c: &Config) -> (GanModel, Report) {
 }
 
 /// A discriminator trained by logistic regression of `real` (label 1) against `fake` (label 0).
+#[allow(clippy::too_many_arguments)]
 fn fit_discriminator(real: &Array2<f64>, fake: &Array2<f64>, dims: &[usize], activation: u8, n_steps: usize, batch_size: usize, lr: f64, seed: u64) -> (GanModel, Vec<f64>) {
     let device = Default::default();
     let mut critic = new_mlp::<Train>(dims, activation, seed, &device);
