@@ -362,13 +362,13 @@ mod tests {
         (mb, va, cov)
     }
 
-    fn gaussian_run(affine: bool, n_steps: usize, train_steps: usize, n: usize, seed: u64) -> (f64, f64, f64, f64) {
+    fn gaussian_run(affine: bool, n_steps: usize, train_steps: usize, n_ipf: usize, n: usize, seed: u64) -> (f64, f64, f64, f64) {
         let mut rng = crate::rng::seeded(100 + seed);
         let x0 = Array2::from_shape_vec((n, 1), crate::rng::normal_vec(&mut rng, n)).unwrap() * 0.5 - 1.0;
         let x1 = Array2::from_shape_vec((n, 1), crate::rng::normal_vec(&mut rng, n)).unwrap() + 1.0;
         let cfg = DsbConfig { hidden: vec![32, 32], n_steps, train_steps, batch_size: 512, seed, affine, ..DsbConfig::default() };
         let mut dsb = Dsb::new(1, cfg);
-        for _ in 0..4 {
+        for _ in 0..n_ipf {
             dsb.ipf_iteration(&x0, &x1);
         }
         let xs = Array2::from_shape_vec((20_000, 1), crate::rng::normal_vec(&mut rng, 20_000)).unwrap() * 0.5 - 1.0;
@@ -387,7 +387,7 @@ mod tests {
         let (_, cmid) = crate::generative::bridges::gaussian_sb_marginal(&[-1.0], &array![[0.25]], &[1.0], &array![[1.0]], 1.0, 1.0, 0.5);
         let mut errs = Vec::new();
         for n_steps in [10, 20, 40, 80] {
-            let (m1, v1, c, vm) = gaussian_run(true, n_steps, 1, 20_000, 0);
+            let (m1, v1, c, vm) = gaussian_run(true, n_steps, 1, 4, 20_000, 0);
             eprintln!("N {n_steps}: mean1 {m1:.3} var1 {v1:.3} cov {c:.3} vmid {vm:.3}");
             errs.push((1.0 - m1).abs() + (c - g.cross_cov[[0, 0]]).abs() + (vm - cmid[[0, 0]]).abs());
         }
@@ -402,10 +402,42 @@ mod tests {
     fn network_ipf_follows_the_exact_affine_ipf() {
         // Same scheme, same N: the network drifts should land where the exact per-step least squares does.
         for seed in [0u64, 1] {
-            let (am, av, ac, avm) = gaussian_run(true, 20, 1, 2000, seed);
-            let (nm, nv, nc, nvm) = gaussian_run(false, 20, 400, 2000, seed);
+            // as in the notebook: 3 IPF iterations of 300 Adam steps
+            let (am, av, ac, avm) = gaussian_run(true, 20, 1, 3, 2000, seed);
+            let (nm, nv, nc, nvm) = gaussian_run(false, 20, 300, 3, 2000, seed);
             eprintln!("seed {seed}: affine {am:.3} {av:.3} {ac:.3} {avm:.3}; net {nm:.3} {nv:.3} {nc:.3} {nvm:.3}");
             assert!((am - nm).abs() < 0.1 && (av - nv).abs() < 0.15 && (ac - nc).abs() < 0.05 && (avm - nvm).abs() < 0.08);
+        }
+    }
+
+    #[test]
+    fn moons_to_circles_end_marginals_match_both_targets() {
+        // The notebook's run (seed 3) on other seeds: the same thresholds must hold.
+        use crate::generative::metrics::{Gaussian2d, energy_distance};
+        use crate::generative::targets::{Circles, Moons};
+        for seed in [1u64, 2] {
+            let mut rng = crate::rng::seeded(31 + 10 * seed);
+            let (moons, circles) = (Moons { noise: 0.05 }, Circles { factor: 0.5, noise: 0.05 });
+            let (train0, train1) = (moons.sample(1500, &mut rng), circles.sample(1500, &mut rng));
+            let cfg = DsbConfig { hidden: vec![64, 64], train_steps: 400, batch_size: 512, seed, ..DsbConfig::default() };
+            let mut dsb = Dsb::new(2, cfg);
+            let reference_end = dsb.forward_paths(&moons.sample(1000, &mut rng), &mut rng)[20].clone();
+            for _ in 0..3 {
+                dsb.ipf_iteration(&train0, &train1);
+            }
+            let (test0, test1) = (moons.sample(1000, &mut rng), circles.sample(1000, &mut rng));
+            let fwd = dsb.forward_paths(&test0, &mut rng);
+            let bwd = dsb.backward_paths(&test1, &mut rng);
+            let (ref0, ref1) = (moons.sample(1000, &mut rng), circles.sample(1000, &mut rng));
+            let between = energy_distance(&ref0, &ref1);
+            let ed_fwd = energy_distance(&fwd[20], &ref1);
+            let ed_bwd = energy_distance(&bwd[0], &ref0);
+            let ed_gauss1 = energy_distance(&Gaussian2d::fit(&test1).sample(1000, &mut rng), &ref1);
+            let ed_diff = energy_distance(&reference_end, &ref1);
+            eprintln!("seed {seed}: between {between:.4} fwd {ed_fwd:.4} bwd {ed_bwd:.4} gauss1 {ed_gauss1:.4} diffusion {ed_diff:.4}");
+            assert!(ed_fwd < between / 10.0 && ed_bwd < between / 10.0);
+            // against the fitted Gaussian the margin is thin (0.0047 vs 0.0110, 0.0057 vs 0.0067): reported, not asserted
+            assert!(5.0 * ed_fwd < ed_diff);
         }
     }
 
