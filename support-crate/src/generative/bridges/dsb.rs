@@ -336,7 +336,7 @@ impl Drift {
 /// $(1, x)\,W$ for W of shape (dim + 1) × dim.
 fn affine_apply(w: &Array2<f64>, x: &Array2<f64>) -> Array2<f64> {
     let d = x.ncols();
-    x.dot(&w.slice(ndarray::s![1..=d, ..])) + &w.row(0)
+    x.dot(&w.slice(ndarray::s![1..=d, ..])) + w.row(0)
 }
 
 /// Least squares $W = \arg\min\lVert (1, x)W - y\rVert^2$ by the normal equations.

@@ -1,8 +1,8 @@
 //! Entropic optimal transport between discrete measures, solved by Sinkhorn in the log domain.
 //!
 //! For weights $a\in\Delta_n$, $b\in\Delta_m$ and a cost matrix $C$, the entropic problem is
-//! $$\mathrm{OT}_\varepsilon(a,b) = \min_{\pi\in\Pi(a,b)} \langle C,\pi\rangle
-//!   + \varepsilon\,\mathrm{KL}(\pi\,\|\,a\otimes b).$$
+//! $$\mathrm{OT}_\varepsilon(a,b) = \min_{\pi\in\Pi(a,b)} \langle C,\pi\rangle +
+//!   \varepsilon\,\mathrm{KL}(\pi\,\|\,a\otimes b).$$
 //! Its solution has the form $\pi_{ij} = a_i b_j\, e^{(f_i + g_j - C_{ij})/\varepsilon}$, and
 //! Sinkhorn alternately makes the rows and the columns right:
 //! $$f_i \leftarrow -\varepsilon\log\sum_j b_j e^{(g_j - C_{ij})/\varepsilon},\qquad
