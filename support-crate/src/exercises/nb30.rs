@@ -62,7 +62,7 @@ pub fn check_q1(a: &[f64], cost: &Array2<f64>, eps: f64, v: &[f64], u: &[f64]) -
 /// ```
 /// use course::ndarray::array;
 /// // Δ = 0: the independent coupling is optimal, KL = 0, cost = mean of C.
-/// let f = course::exercises::nb30::check_q2(&array![[1.0, 2.0], [3.0, 2.0]], 0.5, 2.0);
+/// let f = course::exercises::nb30::check_q2(&array![[1.0, 2.0], [3.0, 4.0]], 0.5, 2.5);
 /// assert!(f.is_correct());
 /// ```
 pub fn check_q2(cost: &Array2<f64>, eps: f64, answer: f64) -> Feedback {

@@ -109,21 +109,52 @@ impl Dsb {
     }
 
     /// The settings.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::generative::bridges::{Dsb, DsbConfig};
+    /// let cfg = DsbConfig { n_steps: 4, affine: true, ..DsbConfig::default() };
+    /// assert_eq!(Dsb::new(1, cfg.clone()).config(), &cfg);
+    /// ```
     pub fn config(&self) -> &DsbConfig {
         &self.cfg
     }
 
     /// Half-iterations of IPF done so far.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::Array2;
+    /// use course::generative::bridges::{Dsb, DsbConfig};
+    /// let cfg = DsbConfig { n_steps: 4, affine: true, ..DsbConfig::default() };
+    /// let mut dsb = Dsb::new(1, cfg);
+    /// dsb.ipf_iteration(&Array2::from_shape_fn((50, 1), |(i, _)| i as f64 / 50.0), &Array2::from_shape_fn((50, 1), |(i, _)| 2.0 + i as f64 / 25.0));
+    /// assert_eq!(dsb.half_steps(), 2);
+    /// ```
     pub fn half_steps(&self) -> usize {
         self.half_steps
     }
 
     /// Step size $\gamma = T/N$.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::generative::bridges::{Dsb, DsbConfig};
+    /// let cfg = DsbConfig { n_steps: 4, affine: true, ..DsbConfig::default() };
+    /// assert_eq!(Dsb::new(1, cfg).gamma(), 0.25);
+    /// ```
     pub fn gamma(&self) -> f64 {
         self.cfg.t_end / self.cfg.n_steps as f64
     }
 
     /// The times $t_k = k\gamma$, $k = 0..N$.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::generative::bridges::{Dsb, DsbConfig};
+    /// let cfg = DsbConfig { n_steps: 4, affine: true, ..DsbConfig::default() };
+    /// assert_eq!(Dsb::new(1, cfg).times(), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+    /// ```
     pub fn times(&self) -> Vec<f64> {
         (0..=self.cfg.n_steps).map(|k| k as f64 * self.gamma()).collect()
     }
@@ -211,6 +242,16 @@ impl Dsb {
     ///
     /// # Panics
     /// If `x0` does not have `dim` columns.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::Array2;
+    /// use course::generative::bridges::{Dsb, DsbConfig};
+    /// let cfg = DsbConfig { n_steps: 4, affine: true, ..DsbConfig::default() };
+    /// let mut dsb = Dsb::new(1, cfg);
+    /// // affine drifts: one exact least-squares residual per step
+    /// assert_eq!(dsb.fit_backward(&Array2::from_shape_fn((50, 1), |(i, _)| i as f64 / 50.0)).len(), 4);
+    /// ```
     pub fn fit_backward(&mut self, x0: &Array2<f64>) -> Vec<f64> {
         self.check_x("Dsb::fit_backward", x0);
         let path = self.forward_paths(x0, &mut self.half_step_rng());
@@ -236,6 +277,17 @@ impl Dsb {
     ///
     /// # Panics
     /// If `x1` does not have `dim` columns, or the backward drift is not trained yet.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::ndarray::Array2;
+    /// use course::generative::bridges::{Dsb, DsbConfig};
+    /// let cfg = DsbConfig { n_steps: 4, affine: true, ..DsbConfig::default() };
+    /// let mut dsb = Dsb::new(1, cfg);
+    /// dsb.fit_backward(&Array2::from_shape_fn((50, 1), |(i, _)| i as f64 / 50.0));
+    /// let losses = dsb.fit_forward(&Array2::from_shape_fn((50, 1), |(i, _)| 3.0 + i as f64 / 50.0));
+    /// assert!(losses.iter().all(|l| l.is_finite()));
+    /// ```
     pub fn fit_forward(&mut self, x1: &Array2<f64>) -> Vec<f64> {
         self.check_x("Dsb::fit_forward", x1);
         let path = self.backward_paths(x1, &mut self.half_step_rng());
