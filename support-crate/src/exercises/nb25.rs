@@ -145,12 +145,12 @@ mod tests {
 
     #[test]
     fn q2_and_q3_name_the_usual_slips() {
-        let (x, xt, sigma) = (array![[0.0, 1.0]], array![[0.3, 0.4]], 0.3);
+        let (x, xt, sigma) = (array![[0.0, 1.0]], array![[0.3, 0.4]], 0.3f64);
         let right = array![[-0.3 / 0.09, 0.6 / 0.09]];
         assert!(check_q2(&x, &xt, sigma, &right).is_correct());
         assert!(check_q2(&x, &xt, sigma, &(-&right)).message.contains("sign"));
         assert!(check_q2(&x, &xt, sigma, &(&right * 0.3)).message.contains("σ²"));
-        let (s, z, h) = (array![[1.0, -2.0]], array![[0.5, 0.1]], 0.02);
+        let (s, z, h) = (array![[1.0, -2.0]], array![[0.5, 0.1]], 0.02f64);
         let right = array![[0.0 + h + (2.0 * h).sqrt() * 0.5, 1.0 - 2.0 * h + (2.0 * h).sqrt() * 0.1]];
         assert!(check_q3(&x, &s, h, &z, &right).is_correct());
         let wrong = &x + &(&s * h) + &(&z * h.sqrt());

