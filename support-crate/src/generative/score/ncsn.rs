@@ -158,7 +158,7 @@ mod tests {
     #[test]
     fn ncsn_with_annealed_langevin_beats_the_fitted_gaussian_on_the_ring() {
         // The notebook's setting. Seeds 0, 1, 2 of this test gave energy distances 0.042, 0.016,
-        // 0.014 against 0.077, 0.088, 0.075 for the fitted Gaussian (ratios 1.8 to 6.3), all 8
+        // 0.014 against 0.077, 0.088, 0.075 for the fitted Gaussian (ratios 1.8, 5.5, 5.4), all 8
         // modes covered; one seed runs here (≈ 20 s under load).
         let p = GaussianMixture2d::ring(8, 2.0, 0.2);
         let sigmas = geometric_sigmas(4.0, 0.1, 8);
