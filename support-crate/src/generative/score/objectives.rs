@@ -209,7 +209,7 @@ fn solve(features: &RbfFeatures, phi: &Array2<f64>, w: &[f64], b: &Array2<f64>, 
 /// use course::generative::score::{fit_esm, RbfFeatures};
 /// // the true score is itself Θᵀφ: ESM recovers Θ
 /// let f = RbfFeatures::grid(3, 1.0, 0.7);
-/// let x = Array2::from_shape_fn((50, 2), |(i, j)| ((i * 7 + j * 3) % 50) as f64 / 25.0 - 1.0);
+/// let x = Array2::from_shape_vec((50, 2), course::rng::normal_vec(&mut course::rng::seeded(0), 100)).unwrap();
 /// let theta = Array2::from_shape_fn((9, 2), |(j, d)| (j as f64 - 4.0) * (d as f64 + 1.0));
 /// let g = f.eval(&x).dot(&theta);
 /// let fit = fit_esm(&f, &x, &[], &g, 0.0);
