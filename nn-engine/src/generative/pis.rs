@@ -12,7 +12,9 @@
 //! $\log\tilde\mu$ is written here in burn tensor ops; the course crate evaluates the same
 //! densities in `f64` (`course::generative::targets`) for the importance weights.
 //!
-//! The network sees $(x, t, \cos\pi t, \sin\pi t)$ and has SiLU hidden layers.
+//! The control is PIS-Grad's: $u(x, t) = \mathrm{NN}_1(x, t) + \mathrm{NN}_2(t)\,\sigma^2\nabla\log(\tilde\mu/\nu)(x)$,
+//! where $\sigma^2\nabla\log(\tilde\mu/\nu)$ is the optimal control at $t = 1$; both networks see
+//! the time through $(t, \cos\pi t, \sin\pi t)$ and have SiLU hidden layers.
 
 use super::net::{Mlp, new_mlp};
 use crate::nn::convert::{matrix, to_array2};
@@ -20,7 +22,7 @@ use crate::registry;
 use crate::rng::seeded;
 use crate::wire::{Value, WireError};
 use crate::{Inner, Train};
-use burn::module::AutodiffModule;
+use burn::module::{AutodiffModule, Module};
 use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{Adam, AdamConfig, GradientsParams, Optimizer};
 use burn::tensor::backend::Backend;
@@ -56,6 +58,39 @@ impl Target {
         }
     }
 
+    /// The score $\nabla\log\tilde\mu(x)$ row by row, `[n, 2]` → `[n, 2]`.
+    fn score<B: Backend>(&self, x: Tensor<B, 2>) -> Tensor<B, 2> {
+        let [n, _] = x.dims();
+        let x1 = x.clone().slice([0..n, 0..1]);
+        let x2 = x.clone().slice([0..n, 1..2]);
+        match self {
+            Target::DoubleWell { a, sigma_y } => {
+                let s1 = x1.clone() * (x1.clone() * x1 - 1.0) * (-4.0 * a) as f32;
+                let s2 = x2 * (-1.0 / (sigma_y * sigma_y)) as f32;
+                Tensor::cat(vec![s1, s2], 1)
+            }
+            Target::Mixture { s, comps } => {
+                // Σ_k r_k(x) (m_k − x)/s², r = softmax of the component log-densities
+                let terms: Vec<Tensor<B, 2>> = comps
+                    .iter()
+                    .map(|&(w, mx, my)| {
+                        let d2 = (x1.clone() - mx as f32).square() + (x2.clone() - my as f32).square();
+                        d2 * (-0.5 / (s * s)) as f32 + w.ln() as f32
+                    })
+                    .collect();
+                let r = burn::tensor::activation::softmax(Tensor::cat(terms, 1), 1); // [n, K]
+                let k = comps.len();
+                let mx: Vec<f32> = comps.iter().map(|c| c.1 as f32).collect();
+                let my: Vec<f32> = comps.iter().map(|c| c.2 as f32).collect();
+                let device = x.device();
+                let mxt = Tensor::<B, 1>::from_data(TensorData::new(mx, [k]), &device).reshape([k, 1]);
+                let myt = Tensor::<B, 1>::from_data(TensorData::new(my, [k]), &device).reshape([k, 1]);
+                let mean = Tensor::cat(vec![r.clone().matmul(mxt), r.matmul(myt)], 1); // [n, 2]
+                (mean - x) * (1.0 / (s * s)) as f32
+            }
+        }
+    }
+
     /// $\log\tilde\mu(x)$ row by row, `[n, 2]` → `[n, 1]`.
     fn log_density<B: Backend>(&self, x: Tensor<B, 2>) -> Tensor<B, 2> {
         let [n, _] = x.dims();
@@ -87,15 +122,41 @@ impl Target {
 /// The network's input $(x, t, \cos\pi t, \sin\pi t)$ for a batch at one time.
 fn features<B: Backend>(x: Tensor<B, 2>, t: f64, device: &B::Device) -> Tensor<B, 2> {
     let [n, _] = x.dims();
+    Tensor::cat(vec![x, time_features(t, device).repeat_dim(0, n)], 1)
+}
+
+/// $(t, \cos\pi t, \sin\pi t)$ as a `[1, 3]` tensor.
+fn time_features<B: Backend>(t: f64, device: &B::Device) -> Tensor<B, 2> {
     let tf = [t as f32, (PI * t).cos() as f32, (PI * t).sin() as f32];
-    let time = Tensor::<B, 1>::from_data(TensorData::new(tf.to_vec(), [3]), device).reshape([1, 3]).repeat_dim(0, n);
-    Tensor::cat(vec![x, time], 1)
+    Tensor::<B, 1>::from_data(TensorData::new(tf.to_vec(), [3]), device).reshape([1, 3])
+}
+
+/// The bound on each component of the guide $\sigma^2\nabla\log(\tilde\mu/\nu)$.
+const GUIDE_MAX: f32 = 5.0;
+
+/// The control $u(x, t) = \mathrm{NN}_1(x, t) + \mathrm{NN}_2(t)\,\sigma^2\nabla\log(\tilde\mu/\nu)(x)$
+/// (PIS-Grad: the second term, clamped to ±5 per component, is the optimal control at $t = 1$,
+/// gated by a learned function of time).
+#[derive(Module, Debug)]
+pub struct PisNet<B: Backend> {
+    drift: Mlp<B>,
+    gate: Mlp<B>,
+}
+
+impl<B: Backend> PisNet<B> {
+    fn forward(&self, x: Tensor<B, 2>, t: f64, target: &Target, sigma: f64) -> Tensor<B, 2> {
+        let device = x.device();
+        // Clamped: the raw score of a steep target makes explicit Euler steps unstable far out.
+        let guide = (target.score(x.clone()) * (sigma * sigma) as f32 + x.clone()).clamp(-GUIDE_MAX, GUIDE_MAX);
+        let gate = self.gate.forward(time_features::<B>(t, &device)); // [1, 1]
+        self.drift.forward(features(x, t, &device)) + guide * gate
+    }
 }
 
 /// A control network in training with its Adam state.
 pub struct Pis {
-    model: Option<Mlp<Train>>,
-    optim: OptimizerAdaptor<Adam, Mlp<Train>, Train>,
+    model: Option<PisNet<Train>>,
+    optim: OptimizerAdaptor<Adam, PisNet<Train>, Train>,
     target: Target,
     sigma: f64,
     n_time_steps: usize,
@@ -117,7 +178,7 @@ impl Pis {
             let mut x = Tensor::<Train, 2>::zeros([batch_size, 2], &device);
             let mut energy = Tensor::<Train, 2>::zeros([batch_size, 1], &device);
             for step in 0..k {
-                let u = model.forward(features(x.clone(), step as f64 * dt, &device));
+                let u = model.forward(x.clone(), step as f64 * dt, &self.target, sig);
                 energy = energy + u.clone().square().sum_dim(1) * (0.5 * dt / (sig * sig)) as f32;
                 let xi: Vec<f32> = (0..2 * batch_size).map(|_| StandardNormal.sample(&mut rng)).map(|v: f64| v as f32).collect();
                 let noise = Tensor::<Train, 2>::from_data(TensorData::new(xi, [batch_size, 2]), &device);
@@ -138,8 +199,8 @@ impl Pis {
     /// The control $u_\theta(x, t)$ at one time for a batch of points.
     fn control(&self, x: &Array2<f64>, t: f64) -> Array2<f64> {
         let device = Default::default();
-        let net: Mlp<Inner> = self.model.as_ref().expect("model present").valid();
-        to_array2(net.forward(features(matrix::<Inner>(x, &device), t, &device)))
+        let net: PisNet<Inner> = self.model.as_ref().expect("model present").valid();
+        to_array2(net.forward(matrix::<Inner>(x, &device), t, &self.target, self.sigma))
     }
 }
 
@@ -167,8 +228,13 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
             let mut dims = vec![5];
             dims.extend(&hidden);
             dims.push(2);
+            let device = Default::default();
+            let mut gate_dims = vec![3];
+            gate_dims.extend(&hidden);
+            gate_dims.push(1);
+            let net = PisNet { drift: new_mlp(&dims, 0, seed, &device), gate: new_mlp(&gate_dims, 0, seed.wrapping_add(1), &device) };
             let pis = Pis {
-                model: Some(new_mlp(&dims, 0, seed, &Default::default())),
+                model: Some(net),
                 optim: AdamConfig::new().init(),
                 target,
                 sigma,
@@ -221,8 +287,17 @@ mod tests {
         }
         let t = Target::parse(1, &p).unwrap();
         let got = to_array2(t.log_density(matrix::<Inner>(&pts, &device)));
+        let sc = to_array2(t.score(matrix::<Inner>(&pts, &device)));
         for (i, row) in pts.rows().into_iter().enumerate() {
             assert!((got[[i, 0]] - g.log_density(&[row[0], row[1]])).abs() < 1e-4);
+            let exact = g.score(&[row[0], row[1]]);
+            assert!((sc[[i, 0]] - exact[0]).abs() < 1e-3 && (sc[[i, 1]] - exact[1]).abs() < 1e-3);
+        }
+        let t = Target::parse(0, &[2.5, 0.8]).unwrap();
+        let sc = to_array2(t.score(matrix::<Inner>(&pts, &device)));
+        for (i, row) in pts.rows().into_iter().enumerate() {
+            let exact = w.score(&[row[0], row[1]]);
+            assert!((sc[[i, 0]] - exact[0]).abs() < 1e-3 && (sc[[i, 1]] - exact[1]).abs() < 1e-3);
         }
     }
 }
