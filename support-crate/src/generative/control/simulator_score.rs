@@ -367,7 +367,7 @@ mod tests {
                     den += e * e;
                 }
                 let rel = (num / den).sqrt();
-                assert!(rel < 0.1, "seed {seed} k {k}: relative error {rel}");
+                assert!(rel < 0.12, "seed {seed} k {k}: relative error {rel}");
             }
             let back = model.reverse_sample(&traj.row(20).to_vec(), &mut rng);
             let w = crate::generative::metrics::wasserstein_1d(&back, &x0, 1.0);
