@@ -4,8 +4,8 @@
 //! The controlled SDE $dX = u_\theta(X, t)\,dt + \sigma\,dW$, $X_0 = 0$ on $[0, 1]$, discretized
 //! with $K$ steps $X_{k+1} = X_k + u_\theta(X_k, t_k)\,\Delta t + \sigma\sqrt{\Delta t}\,\xi_k$, is
 //! trained on the PIS objective
-//! $$L(\theta) = \mathbb E\Big[\sum_k \frac{\lvert u_\theta(X_k, t_k)\rvert^2}{2\sigma^2}\Delta t
-//!   + \log\nu(X_K) - \log\tilde\mu(X_K)\Big],$$
+//! $$L(\theta) = \mathbb E\Big[\sum_k \frac{\lvert u_\theta(X_k, t_k)\rvert^2}{2\sigma^2}\Delta t +
+//!   \log\nu(X_K) - \log\tilde\mu(X_K)\Big],$$
 //! whose minimum $-\log Z$ is reached by the control that makes $X_1 \sim \mu = \tilde\mu/Z$.
 //! The noises $\xi_k$ are fixed draws, so $L$ is a differentiable function of $\theta$ through
 //! every step of the path (the reparametrization trick). The target's unnormalized

@@ -4,8 +4,8 @@
 //! Reweighting its paths by $\tilde\mu(X_1)/\nu(X_1)$ gives a path measure of mass $Z = \int\tilde\mu$
 //! whose end marginal is the target $\mu = \tilde\mu/Z$. A controlled process
 //! $dX = u(X, t)\,dt + \sigma\,dW$ has, by Girsanov, the importance weight
-//! $$w = \exp(-S),\qquad S = \int_0^1\frac{\lvert u\rvert^2}{2\sigma^2}dt + \int_0^1\frac{u}{\sigma}\cdot dW
-//!   + \log\nu(X_1) - \log\tilde\mu(X_1),\qquad \mathbb E[w] = Z$$
+//! $$w = \exp(-S),\qquad S = \int_0^1\frac{\lvert u\rvert^2}{2\sigma^2}dt + \int_0^1\frac{u}{\sigma}\cdot dW +
+//!   \log\nu(X_1) - \log\tilde\mu(X_1),\qquad \mathbb E[w] = Z$$
 //! for *any* control; $\mathbb E[S] = \mathrm{KL}(Q_u\,\|\,P^\star) - \log Z$ is minimized (to
 //! $-\log Z$, with $S$ then constant) by the optimal control, which PIS learns by gradient
 //! descent on $\mathbb E[S]$ through the simulated paths (`nn-engine/src/generative/pis.rs`).
