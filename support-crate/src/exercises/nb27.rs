@@ -1,1 +1,219 @@
 //! Exercises of notebooks/27-score-sdes-and-edm.ipynb.
+
+use super::{close, vec_close, Feedback};
+use crate::generative::diffusion::GaussianMixture;
+use crate::generative::sde::{EdmPreconditioning, Sde};
+use ndarray::Array2;
+
+/// The VP variance $a^2 v_0 + 1 - a^2$ for a signal scale `a`.
+fn vp_variance(a: f64, var0: f64) -> f64 {
+    a * a * var0 + 1.0 - a * a
+}
+
+/// Exercise 27.1: the variance of $x_t$ under the VP SDE with $\beta(t) = \beta_{\min} + t(\beta_{\max} - \beta_{\min})$,
+/// for data $x_0$ of variance `var0` (1-D): $a(t)^2 v_0 + 1 - a(t)^2$ with $a(t) = e^{-\frac12\int_0^t\beta}$.
+///
+/// # Panics
+/// If the SDE's parameters are invalid or `t` is not in $[0, 1]$.
+///
+/// # Examples
+/// ```
+/// // β ≡ 2: ∫β = 2t, a² = e^{-2t}; at t = 0.5 and v₀ = 3: 3e^{-1} + 1 − e^{-1}
+/// let e = (-1.0f64).exp();
+/// let f = course::exercises::nb27::check_q1(2.0, 2.0, 0.5, 3.0, 3.0 * e + 1.0 - e);
+/// assert!(f.is_correct());
+/// ```
+pub fn check_q1(beta_min: f64, beta_max: f64, t: f64, var0: f64, answer: f64) -> Feedback {
+    let ex = "27.1";
+    let sde = Sde::vp(beta_min, beta_max);
+    let a = sde.marginal_scale(t);
+    let expected = vp_variance(a, var0);
+    if close(answer, expected, 1e-8) {
+        return Feedback::correct(ex, format!(
+            "Var x_t = a²v₀ + 1 − a² = {expected:.6} with a(t) = {a:.6}: the data's share a² decays and the noise fills up the rest, so unit-variance data stay at variance 1."
+        ));
+    }
+    let integral = beta_min * t + 0.5 * t * t * (beta_max - beta_min);
+    let a_no_half = (-integral).exp();
+    if close(answer, vp_variance(a_no_half, var0), 1e-8) {
+        return Feedback::wrong(ex, "a(t) = exp(−½∫β): the drift is −½β x, so the mean decays at half the rate β (you used exp(−∫β)).");
+    }
+    let a_bad_integral = (-0.5 * (beta_min * t + t * t * (beta_max - beta_min))).exp();
+    if close(answer, vp_variance(a_bad_integral, var0), 1e-8) {
+        return Feedback::wrong(ex, "∫₀ᵗ β(s) ds = β_min t + ½t²(β_max − β_min): the integral of the linear part carries a ½.");
+    }
+    let a_rate = (-0.5 * (beta_min + t * (beta_max - beta_min)) * t).exp();
+    if close(answer, vp_variance(a_rate, var0), 1e-8) {
+        return Feedback::wrong(ex, "β changes with time: integrate it, ∫₀ᵗ β(s) ds, instead of multiplying β(t) by t.");
+    }
+    if close(answer, a * a * var0, 1e-8) {
+        return Feedback::wrong(ex, "that is the data's part a²v₀ only: the injected noise adds 1 − a².");
+    }
+    if close(answer, expected.sqrt(), 1e-8) {
+        return Feedback::wrong(ex, "that is the standard deviation; the exercise asks for the variance.");
+    }
+    if close(answer, a * var0 + 1.0 - a, 1e-8) {
+        return Feedback::wrong(ex, "x_t = a x₀ + …: the variance scales with a², not a.");
+    }
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}. Solve m' = −½β m, v' = −β v + β, or use x_t = a x₀ + √(1 − a²) ε."))
+}
+
+/// Exercise 27.2: the drift of the reverse-time SDE, $f(t)\,x - g(t)^2\,\nabla\log q_t(x)$, at the rows of `x`, for the
+/// data law `mixture` under `sde`.
+///
+/// # Panics
+/// If `t` is not in $[0, 1]$ or `x` has the wrong width.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::array;
+/// use course::generative::{diffusion::GaussianMixture, sde::Sde};
+/// // VP with N(0, 1) data: score −x, drift −½βx + βx = ½βx
+/// let sde = Sde::vp(1.0, 1.0);
+/// let g = GaussianMixture::isotropic(vec![1.0], array![[0.0]], 1.0);
+/// let f = course::exercises::nb27::check_q2(&sde, &g, &array![[2.0]], 0.5, &array![[1.0]]);
+/// assert!(f.is_correct());
+/// ```
+pub fn check_q2(sde: &Sde, mixture: &GaussianMixture, x: &Array2<f64>, t: f64, drift: &Array2<f64>) -> Feedback {
+    let ex = "27.2";
+    if drift.dim() != x.dim() {
+        return Feedback::wrong(ex, format!("the drift has one row per point and one column per coordinate: expected {:?}, got {:?}.", x.dim(), drift.dim()));
+    }
+    let score = sde.mixture_score(mixture, x, t);
+    let (f, g2) = (sde.drift_coefficient(t), sde.diffusion(t).powi(2));
+    let flat = |a: &Array2<f64>| a.iter().copied().collect::<Vec<f64>>();
+    let expected = x * f - &score * g2;
+    let ans = flat(drift);
+    if vec_close(&ans, &flat(&expected), 1e-8) {
+        return Feedback::correct(ex, "f x − g² ∇log q_t: the score term is twice the probability-flow ODE's, and the noise g dW̄ makes up the difference.");
+    }
+    if vec_close(&ans, &flat(&(x * f - &score * (0.5 * g2))), 1e-8) {
+        return Feedback::wrong(ex, "that is the probability-flow ODE's drift f x − ½g² ∇log q_t; the reverse SDE has the full g².");
+    }
+    if vec_close(&ans, &flat(&(x * f + &score * g2)), 1e-8) {
+        return Feedback::wrong(ex, "sign: in reverse time the score term is subtracted, f x − g² ∇log q_t (integrated with dt < 0 it pushes toward high density).");
+    }
+    if vec_close(&ans, &flat(&(-&score * g2)), 1e-8) {
+        return Feedback::wrong(ex, "the forward drift f(t) x is part of the reverse drift too.");
+    }
+    let g = g2.sqrt();
+    if vec_close(&ans, &flat(&(x * f - &score * g)), 1e-8) {
+        return Feedback::wrong(ex, "the score is multiplied by g², the squared diffusion coefficient, not g.");
+    }
+    Feedback::wrong(ex, format!("expected f(t) x − g(t)² ∇log q_t(x) with f = {f:.4}, g² = {g2:.4}; the first row should be {:.6}.", expected.row(0)))
+}
+
+/// Exercise 27.3: EDM's $c_{\rm skip}(\sigma)$ and $c_{\rm out}(\sigma)$ for data of standard deviation `sigma_data`.
+///
+/// # Panics
+/// If `sigma_data <= 0`.
+///
+/// # Examples
+/// ```
+/// // σ = σ_d = 1: c_skip = ½, c_out = 1/√2
+/// let f = course::exercises::nb27::check_q3(1.0, 1.0, 0.5, 0.5f64.sqrt());
+/// assert!(f.is_correct());
+/// ```
+pub fn check_q3(sigma_data: f64, sigma: f64, c_skip: f64, c_out: f64) -> Feedback {
+    let ex = "27.3";
+    let p = EdmPreconditioning::new(sigma_data);
+    let (cs, co) = (p.c_skip(sigma), p.c_out(sigma));
+    let (s2, d2) = (sigma * sigma, sigma_data * sigma_data);
+    let ok_skip = close(c_skip, cs, 1e-8);
+    let ok_out = close(c_out, co, 1e-8);
+    if ok_skip && ok_out {
+        return Feedback::correct(ex, format!(
+            "c_skip = {cs:.6}, c_out = {co:.6}: they minimize the variance of the network's target, and c_out² = 1/λ(σ) is the loss weight's inverse."
+        ));
+    }
+    if close(c_skip, co, 1e-8) && close(c_out, cs, 1e-8) {
+        return Feedback::wrong(ex, "c_skip and c_out are swapped.");
+    }
+    let mut why = Vec::new();
+    if !ok_skip {
+        if close(c_skip, s2 / (s2 + d2), 1e-8) {
+            why.push("c_skip = σ_d²/(σ² + σ_d²): the skip keeps the input when the noise is small, so it tends to 1 as σ → 0".to_string());
+        } else {
+            why.push(format!("c_skip should be σ_d²/(σ² + σ_d²) = {cs:.6}, got {c_skip:.6}"));
+        }
+    }
+    if !ok_out {
+        if close(c_out, sigma * sigma_data / (s2 + d2), 1e-8) {
+            why.push("c_out = σσ_d/√(σ² + σ_d²): take the square root in the denominator".to_string());
+        } else if close(c_out, sigma / (s2 + d2).sqrt(), 1e-8) {
+            why.push("c_out = σσ_d/√(σ² + σ_d²): a factor σ_d is missing".to_string());
+        } else if close(c_out, co * co, 1e-8) {
+            why.push("that is c_out²; c_out itself is σσ_d/√(σ² + σ_d²)".to_string());
+        } else {
+            why.push(format!("c_out should be σσ_d/√(σ² + σ_d²) = {co:.6}, got {c_out:.6}"));
+        }
+    }
+    Feedback::wrong(ex, why.join("; ") + ".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn q1_accepts_the_moment_ode_solution_and_names_slips() {
+        // independent check: Euler on v' = −β v + β with tiny steps
+        let (b0, b1, t, v0) = (0.1, 20.0, 0.3, 4.0);
+        let n = 200_000;
+        let h = t / n as f64;
+        let mut v = v0;
+        for k in 0..n {
+            let beta = b0 + (k as f64 + 0.5) * h * (b1 - b0);
+            v += h * (-beta * v + beta);
+        }
+        let exact = vp_variance(Sde::vp(b0, b1).marginal_scale(t), v0);
+        assert!((v - exact).abs() < 1e-5, "{v} vs {exact}");
+        assert!(check_q1(b0, b1, t, v0, exact).is_correct());
+        let integral = b0 * t + 0.5 * t * t * (b1 - b0);
+        let a1 = (-integral).exp();
+        assert!(check_q1(b0, b1, t, v0, a1 * a1 * v0 + 1.0 - a1 * a1).message.contains("half"));
+        let a = (-0.5 * integral).exp();
+        assert!(check_q1(b0, b1, t, v0, a * a * v0).message.contains("noise"));
+        assert!(check_q1(b0, b1, t, v0, exact.sqrt()).message.contains("standard deviation"));
+        let a_rate = (-0.5 * (b0 + t * (b1 - b0)) * t).exp();
+        assert!(check_q1(b0, b1, t, v0, vp_variance(a_rate, v0)).message.contains("integrate"));
+    }
+
+    #[test]
+    fn q2_accepts_the_reverse_drift_and_names_slips() {
+        let g = GaussianMixture::isotropic(vec![0.5, 0.5], array![[-2.0, 0.0], [2.0, 0.0]], 0.1);
+        let sde = Sde::vp(0.1, 20.0);
+        let x = array![[0.5, 0.1], [-1.0, 1.0]];
+        let t = 0.2;
+        // independent: the score from finite differences of the marginal's log-density
+        let q = sde.mixture_marginal(&g, t);
+        let h = 1e-5;
+        let score = Array2::from_shape_fn(x.dim(), |(i, j)| {
+            let (mut xp, mut xm) = (x.row(i).to_owned().insert_axis(ndarray::Axis(0)), x.row(i).to_owned().insert_axis(ndarray::Axis(0)));
+            xp[[0, j]] += h;
+            xm[[0, j]] -= h;
+            (q.log_density(&xp)[0] - q.log_density(&xm)[0]) / (2.0 * h)
+        });
+        let (f, g2) = (sde.drift_coefficient(t), sde.diffusion(t).powi(2));
+        let right = &x * f - &score * g2;
+        // finite differences agree to ~1e-9 relative: the check's 1e-8 accepts them
+        assert!(check_q2(&sde, &g, &x, t, &right).is_correct());
+        assert!(check_q2(&sde, &g, &x, t, &(&x * f - &score * (0.5 * g2))).message.contains("probability-flow"));
+        assert!(check_q2(&sde, &g, &x, t, &(&x * f + &score * g2)).message.contains("sign"));
+        assert!(check_q2(&sde, &g, &x, t, &(-&score * g2)).message.contains("forward drift"));
+    }
+
+    #[test]
+    fn q3_accepts_the_preconditioning_and_names_slips() {
+        let (sd, s): (f64, f64) = (0.5, 2.0);
+        // independent: c_skip minimizes Var[(x0 − c x)] / … ⇒ c = σ_d²/(σ² + σ_d²); c_out² = that minimum variance
+        let cs = sd * sd / (s * s + sd * sd);
+        let co = ((1.0 - cs).powi(2) * sd * sd + cs * cs * s * s).sqrt();
+        assert!(check_q3(sd, s, cs, co).is_correct());
+        assert!(check_q3(sd, s, co, cs).message.contains("swapped"));
+        assert!(check_q3(sd, s, 1.0 - cs, co).message.contains("tends to 1"));
+        assert!(check_q3(sd, s, cs, s * sd / (s * s + sd * sd)).message.contains("square root"));
+        assert!(check_q3(sd, s, cs, s / (s * s + sd * sd).sqrt()).message.contains("σ_d is missing"));
+    }
+}

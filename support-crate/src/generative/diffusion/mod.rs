@@ -8,6 +8,7 @@
 //! | `sampling` | ancestral DDPM and DDIM (η = 0 and η > 0) for any ε-predictor |
 //! | `elbo` | $L = L_T + \sum L_{t-1} + L_0$ with Gaussian KLs; exact for 1-D Gaussian data |
 //! | `mixture_oracle` | a Gaussian-mixture data law whose noised scores and $\varepsilon^*$ are exact |
+//! | `training` | ε-prediction training of a [`DdpmModel`] (a time-conditioned MLP) on samples of the data |
 //!
 //! Any ε-predictor plugs in as `&dyn Fn(&Array2<f64>, usize) -> Array2<f64>` (batch × dim,
 //! step index $t\in\{1,\dots,T\}$); the exact $\varepsilon^*$ of [`GaussianMixture`] is the
@@ -20,6 +21,7 @@ mod forward;
 mod mixture_oracle;
 mod sampling;
 mod schedule;
+mod training;
 
 pub use elbo::{ddpm_elbo_gaussian, ddpm_elbo_mc, ddpm_log_likelihood_gaussian, gaussian_kl, ElboTerms};
 pub use mixture_oracle::GaussianMixture;
@@ -28,3 +30,4 @@ pub use sampling::{
     EpsModel, ReverseVariance,
 };
 pub use schedule::NoiseSchedule;
+pub use training::{ddpm_training_batch, train_ddpm, DdpmModel, DenoiserTraining};
