@@ -39,7 +39,8 @@ pub struct FlowMatchingConfig {
     pub n_steps: usize,
     /// Minibatch size.
     pub batch_size: usize,
-    /// Adam's learning rate.
+    /// Adam's initial learning rate, decayed linearly to `lr`/10 over the run (the end of
+    /// training averages out the minibatch noise of the regression targets).
     pub lr: f64,
     /// Seed of the network's initialization, the times, the noise and the minibatches.
     pub seed: u64,
@@ -133,7 +134,8 @@ fn train(data: &Array2<f64>, pairs: Option<&Array2<f64>>, path: ProbabilityPath,
         };
         let t: Vec<f64> = (0..rows).map(|_| rng.random_range(0.0..1.0) * t_max).collect();
         let (xt, u) = cfm_batch(&path, &x0, &x1, &t);
-        losses.extend(net.fit(&xt, &t, &u, steps, cfg.batch_size, cfg.lr));
+        let lr = cfg.lr * (1.0 - 0.9 * done as f64 / cfg.n_steps as f64);
+        losses.extend(net.fit(&xt, &t, &u, steps, cfg.batch_size, lr));
         done += steps;
     }
     (FlowModel { net, path }, losses)
