@@ -61,8 +61,8 @@ pub fn check_q1(a: &Array2<f64>, b: &[f64], x: &[f64], log_p: f64) -> Feedback {
 ///
 /// # Examples
 /// ```
-/// // σ_min = 0, s = 1: v = m whatever x and t
-/// assert!(course::exercises::nb28::check_q2(0.0, 2.0, 1.0, 0.3, -1.0, 2.0).is_correct());
+/// // at the mean x = t m of p_t the OT field is m
+/// assert!(course::exercises::nb28::check_q2(0.0, 2.0, 1.0, 0.3, 0.6, 2.0).is_correct());
 /// ```
 pub fn check_q2(sigma_min: f64, m: f64, s: f64, t: f64, x: f64, v: f64) -> Feedback {
     let ex = "28.2";

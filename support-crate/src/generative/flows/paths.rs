@@ -130,8 +130,8 @@ impl ProbabilityPath {
     /// ```
     /// use course::generative::flows::ProbabilityPath;
     /// use course::ndarray::array;
-    /// // σ_min = 0 and s = 1: the data is the noise shifted by m, every path is x ↦ x + t m
-    /// let v = ProbabilityPath::ot(0.0).gaussian_marginal_velocity(&array![[0.3, -2.0]], &[1.0, 2.0], 1.0, 0.4);
+    /// // at the mean b_t m of p_t the OT field is ḃ_t m = m, whatever s
+    /// let v = ProbabilityPath::ot(0.0).gaussian_marginal_velocity(&array![[0.4, 0.8]], &[1.0, 2.0], 0.7, 0.4);
     /// assert!((v[[0, 0]] - 1.0).abs() < 1e-12 && (v[[0, 1]] - 2.0).abs() < 1e-12);
     /// ```
     pub fn gaussian_marginal_velocity(&self, x: &ndarray::Array2<f64>, mean: &[f64], std: f64, t: f64) -> ndarray::Array2<f64> {
