@@ -38,13 +38,10 @@ pub fn check_q1(beta_min: f64, beta_max: f64, t: f64, var0: f64, answer: f64) ->
     if close(answer, vp_variance(a_no_half, var0), 1e-8) {
         return Feedback::wrong(ex, "a(t) = exp(−½∫β): the drift is −½β x, so the mean decays at half the rate β (you used exp(−∫β)).");
     }
+    // β(t)·t = β_min t + t²(β_max − β_min): multiplying the rate by t is the same slip as dropping the ½
     let a_bad_integral = (-0.5 * (beta_min * t + t * t * (beta_max - beta_min))).exp();
     if close(answer, vp_variance(a_bad_integral, var0), 1e-8) {
-        return Feedback::wrong(ex, "∫₀ᵗ β(s) ds = β_min t + ½t²(β_max − β_min): the integral of the linear part carries a ½.");
-    }
-    let a_rate = (-0.5 * (beta_min + t * (beta_max - beta_min)) * t).exp();
-    if close(answer, vp_variance(a_rate, var0), 1e-8) {
-        return Feedback::wrong(ex, "β changes with time: integrate it, ∫₀ᵗ β(s) ds, instead of multiplying β(t) by t.");
+        return Feedback::wrong(ex, "integrate β rather than multiplying β(t) by t: ∫₀ᵗ β(s) ds = β_min t + ½t²(β_max − β_min), the linear part carries a ½.");
     }
     if close(answer, a * a * var0, 1e-8) {
         return Feedback::wrong(ex, "that is the data's part a²v₀ only: the injected noise adds 1 − a².");
