@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from nbrunner import BUILD, NOTEBOOKS, BuildSlot, warm_up
+from nbrunner import BUDGET, BUILD, LIMIT, NOTEBOOKS, BuildSlot, warm_up
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 TIMINGS_JSON = BUILD / "timings.json"
@@ -44,6 +44,8 @@ def pytest_sessionfinish(session, exitstatus):
     report = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cores": os.cpu_count()},
+        "budget_seconds": BUDGET,
+        "limit_seconds": LIMIT,
         "warm_up_seconds": round(_warmup.get("seconds", 0.0), 3),
         "notebooks": [r.to_json() for r in _timings],
     }
@@ -56,13 +58,21 @@ def pytest_terminal_summary(terminalreporter):
     tr = terminalreporter
     tr.section("notebook timings")
     tr.write_line(f"machine: {os.cpu_count()} cores; warm-up (compiling dependencies): {_warmup.get('seconds', 0.0):.1f} s")
+    tr.write_line(f"budget: {BUDGET:.0f} s per notebook (warm, quiet machine); a notebook fails only past {LIMIT:.0f} s")
     tr.write_line(f"{'notebook':<44} {'total s':>8} {'cells':>6} {'slowest cell':>13}  status")
     for r in _timings:
         slowest = max(r.cells, key=lambda c: c.seconds, default=None)
         slow = f"{slowest.seconds:6.2f} (#{slowest.index})" if slowest else "-"
-        tr.write_line(f"{r.name:<44} {r.seconds:8.1f} {len(r.cells):6d} {slow:>13}  {'ok' if r.failure is None else 'FAILED'}")
+        status = "FAILED" if r.failure is not None else "ok"
+        if r.over_budget:
+            status += f", OVER BUDGET (+{r.seconds - r.budget:.1f} s)"
+        tr.write_line(f"{r.name:<44} {r.seconds:8.1f} {len(r.cells):6d} {slow:>13}  {status}")
     total = sum(r.seconds for r in _timings)
     tr.write_line(f"{'all notebooks':<44} {total:8.1f}")
+    if _timings:
+        slowest_nb = max(_timings, key=lambda r: r.seconds)
+        over = [r.name for r in _timings if r.over_budget]
+        tr.write_line(f"slowest: {slowest_nb.name} ({slowest_nb.seconds:.1f} s); over budget: {', '.join(over) if over else 'none'}")
     tr.write_line("per cell (seconds, in order):")
     for r in _timings:
         tr.write_line(f"  {r.name}: " + " ".join(f"{c.seconds:.2f}" for c in r.cells))

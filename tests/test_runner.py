@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nbrunner import BUILD, BuildSlot, check_shape, execute, strip_ansi, strip_solutions
+from nbrunner import BUILD, BuildSlot, RunResult, check_shape, execute, strip_ansi, strip_solutions
 
 
 def notebook(*cells):
@@ -79,6 +79,25 @@ def test_clean_notebook_passes_and_is_timed(tmp_path, bare_slot):
     assert [c.index for c in result.cells] == [0, 1]
     assert executed.cells[1].outputs[0]["data"]["text/plain"] == "2"
     assert (tmp_path / "out" / "nb.ipynb").exists()
+
+
+def test_saved_outputs_are_not_carried_into_the_run(tmp_path, bare_slot):
+    # A student saved the notebook after a run in JupyterLab; now cell 0 panics. The executed copy
+    # must not show cell 1's old "correct" output as if it had run.
+    stale = nbformat.v4.new_output("execute_result", data={"text/plain": "✅ Exercise 07.1: correct."})
+    saved = new_code_cell("1", outputs=[stale], execution_count=7)
+    nb = notebook(new_code_cell('panic!("boom");', execution_count=3), saved)
+    result, executed = run(tmp_path, nb, slot=bare_slot, out_dir=tmp_path / "out")
+    assert result.failure is not None and "cell 0 panicked" in result.failure
+    assert executed.cells[1].outputs == [] and executed.cells[1].execution_count is None
+    assert nbformat.read(tmp_path / "nb.ipynb", as_version=4).cells[1].outputs  # the student's file is untouched
+
+
+def test_budget_flags_before_the_limit_fails():
+    assert not RunResult("a", seconds=59.9, budget=60.0).over_budget
+    assert RunResult("b", seconds=60.1, budget=60.0).over_budget
+    assert RunResult("b", seconds=60.1, budget=60.0).to_json()["over_budget"] is True
+    assert not RunResult("c", seconds=500.0).over_budget  # no budget (runner self-tests)
 
 
 SVG = '<svg width="1" height="1">\n<title>{}</title>\n</svg>'
