@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-PACKAGE = re.compile(r'^\[\[package\]\]\s*\nname = "([^"]+)"\s*\nversion = "([^"]+)"', re.M)
+
+def packages(text: str) -> list[dict[str, str]]:
+    """The [[package]] entries of a Cargo.lock (its text), as their string fields."""
+    out = []
+    for block in text.split("[[package]]")[1:]:
+        out.append(dict(re.findall(r'^(\w+) = "([^"]*)"$', block, re.M)))
+    return out
 
 
 def lock_versions(text: str) -> dict[str, set[str]]:
     """Every package of a Cargo.lock (its text), with the set of its locked versions."""
     versions: dict[str, set[str]] = {}
-    for name, version in PACKAGE.findall(text):
-        versions.setdefault(name, set()).add(version)
-    if not versions and "[[package]]" in text:
-        raise ValueError("no [[package]] entry could be read (name and version must follow the header)")
+    for p in packages(text):
+        if "name" not in p or "version" not in p:
+            raise ValueError(f"a [[package]] entry without name or version: {p}")
+        versions.setdefault(p["name"], set()).add(p["version"])
     return versions
 
 

@@ -1,15 +1,19 @@
 """One set of versions: the kernels, the crate's tests and the nn engine compile the same crates.
 
-The kernel's build folder (a crate of its own, outside the workspace) starts from a copy of the
-committed Cargo.lock (tools/evcxr-kernel); without it, cargo would resolve the newest
-semver-compatible releases there, and a new release of a dependency could change a notebook's
-random stream while every crate test stayed green.
+The kernel's build folder is a crate of its own, outside the workspace, with a lock of its own.
+Left alone, cargo would resolve the newest semver-compatible releases there (and ask the
+network), and a new release of a dependency could change a notebook's random stream while every
+crate test stayed green. So `make setup` vendors the locked crates and the build folders take
+their crates from there (tools/setup.sh).
 """
 
 from __future__ import annotations
 
-from locks import drift, lock_versions, missing_versions, read
-from nbrunner import ROOT
+import re
+from pathlib import Path
+
+from locks import drift, lock_versions, missing_versions, packages, read
+from nbrunner import BUILD, ROOT
 
 LOCK = """# comment
 version = 4
@@ -44,16 +48,32 @@ def test_lock_reading_and_drift_on_known_locks():
     assert missing_versions(a, b) == {"rand": (["0.10.3"], ["0.10.4"])}
 
 
-def test_every_kernel_starts_from_the_workspace_lock(tmp_path):
-    """tools/evcxr-kernel puts the committed lock into the kernel's build folder, whatever was there."""
-    import os
-    import subprocess
+def vendored_versions(vendor: Path) -> dict[str, set[str]]:
+    """name -> versions of the crates in a `cargo vendor` directory, read from their manifests."""
+    out: dict[str, set[str]] = {}
+    for manifest in vendor.glob("*/Cargo.toml"):
+        text = manifest.read_text()
+        package = text[text.index("[package]") :]
+        name = re.search(r'^name = "([^"]+)"', package, re.M).group(1)
+        version = re.search(r'^version = "([^"]+)"', package, re.M).group(1)
+        out.setdefault(name, set()).add(version)
+    return out
 
-    (tmp_path / "Cargo.lock").write_text(LOCK.format(rand="0.10.4", extra="ctx"))
-    env = dict(os.environ, EVCXR_TMPDIR=str(tmp_path))
-    out = subprocess.run([str(ROOT / "tools" / "evcxr-kernel"), "true"], env=env, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert (tmp_path / "Cargo.lock").read_text() == (ROOT / "Cargo.lock").read_text()
+
+def test_kernel_build_folders_take_exactly_the_locked_crates():
+    """`make setup` vendors the workspace's registry crates into build/vendor and points every
+    kernel build folder at it (build/evcxr-slots/.cargo/config.toml): the only versions cargo can
+    pick there are the locked ones, and it needs no network to pick them."""
+    config = BUILD / "evcxr-slots" / ".cargo" / "config.toml"
+    vendor = BUILD / "vendor"
+    assert config.exists() and vendor.is_dir(), "run `make setup`"
+    text = config.read_text()
+    assert 'replace-with = "course-locked"' in text and f'directory = "{vendor}"' in text, text
+    expected: dict[str, set[str]] = {}
+    for p in packages((ROOT / "Cargo.lock").read_text()):
+        if p.get("source", "").startswith("registry+"):
+            expected.setdefault(p["name"], set()).add(p["version"])
+    assert len(expected) > 20 and vendored_versions(vendor) == expected
 
 
 def test_the_nn_engine_locks_the_workspace_versions():

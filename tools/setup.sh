@@ -5,8 +5,9 @@
 #   1. a project-local Python venv (.venv) with the pinned tests/requirements.txt
 #      (or, with COURSE_ENV=/path/to/env, an existing conda environment made from environment.yml)
 #   2. every crate the kernels and the nn engine will ever compile, downloaded into cargo's cache
-#      at the versions of the committed Cargo.lock files (so that, from then on, notebooks,
-#      `make lab` and `make test` work with no network at all)
+#      at the versions of the committed Cargo.lock files, and the kernels' crates copied to
+#      build/vendor, from which every kernel build folder takes them (so that, from then on,
+#      notebooks, `make lab` and `make test` work with no network at all, on those versions)
 #   3. evcxr_jupyter 0.22.0 (cargo install --locked, into cargo's default root)
 #   4. the Rust kernel registered into the venv (not the user's home), started through
 #      tools/evcxr-kernel with the course's evcxr config (tools/evcxr/init.evcxr)
@@ -65,6 +66,34 @@ for manifest in "$root/Cargo.toml" "$root/nn-engine/Cargo.toml"; do
     logged "the crates of ${manifest#"$root"/}" cargo fetch --locked --manifest-path "$manifest"
   fi
 done
+
+# The kernels' build folders (build/evcxr-slots/*) take their crates from build/vendor: exactly
+# the versions of the committed Cargo.lock, and no network, ever. (Seeding each folder's lock is
+# not enough: evcxr's first build, of an empty crate, prunes it before `:dep course` resolves.)
+vendor="$root/build/vendor"
+lock_sha=$(sha256sum "$root/Cargo.lock" | cut -d' ' -f1)
+if [ "$(cat "$vendor.sha256" 2>/dev/null)" != "$lock_sha" ]; then
+  rm -rf "$vendor" "$vendor.sha256"
+  mkdir -p "$(dirname "$vendor")"
+  cargo vendor --locked --offline --quiet --manifest-path "$root/Cargo.toml" "$vendor" >>"$log" 2>&1 ||
+    die "could not copy the locked crates into build/vendor (details: build/setup.log); run \`make setup\` again"
+  echo "$lock_sha" > "$vendor.sha256"
+fi
+slots_config="$root/build/evcxr-slots/.cargo/config.toml"
+want_config=$(cat <<TOML
+# Written by tools/setup.sh. Cargo reads this for every kernel build folder below build/evcxr-slots:
+# crates come from build/vendor, the versions of the committed Cargo.lock, with no network.
+[source.crates-io]
+replace-with = "course-locked"
+
+[source.course-locked]
+directory = "$vendor"
+TOML
+)
+if [ "$(cat "$slots_config" 2>/dev/null)" != "$want_config" ]; then
+  mkdir -p "$(dirname "$slots_config")"
+  printf '%s\n' "$want_config" > "$slots_config"
+fi
 
 # 3. The Rust kernel ----------------------------------------------------------------------------
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
