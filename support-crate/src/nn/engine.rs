@@ -61,7 +61,8 @@ fn library_path() -> PathBuf {
         println!("nn engine: building burn into {} (first time only; a few minutes)…", lib.display());
     }
     let out = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["build", "--release", "--quiet", "--manifest-path"])
+        // --locked: the versions of nn-engine/Cargo.lock, which `make setup` downloaded (no network).
+        .args(["build", "--release", "--quiet", "--locked", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(dir.join("target"))
