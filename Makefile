@@ -3,7 +3,8 @@
 #   make lab                 JupyterLab on notebooks/ (localhost, with a token; LAB_ARGS=… for more)
 #   make test                crate tests, runner tests, every notebook headless + timing table
 #   make test NB=07          only notebook 07 (any pytest -k expression works)
-#   make bench               interactive-speed measurements (table + build/bench.json)
+#   make bench               interactive-speed measurements and training vs PyTorch (build/bench.json)
+#   make bench WHAT=training only the training steps vs PyTorch (WHAT=kernels: only vs NumPy)
 #   make student             the student edition (solution cells emptied) in build/student/
 #   make setup               only the installs (idempotent, quiet when nothing is missing)
 #   make clean               remove build/ (kernel build folders, executed notebooks, reports)
@@ -20,6 +21,9 @@ export JUPYTER_PREFER_ENV_PATH := 1
 NB ?=
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+WHAT ?= all
+# PyTorch (for make bench only) lives in an environment of its own: make lab never needs it.
+BENCH_ENV := $(CURDIR)/.venv-bench
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup lab test test-crate test-notebooks bench student clean
@@ -41,7 +45,10 @@ test-notebooks: setup
 
 bench: setup
 	@$(PY) -c 'import numpy' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -r benches/requirements.txt
-	$(PY) tools/bench.py
+	@$(BENCH_ENV)/bin/python -c 'import torch' 2>/dev/null || { \
+	  echo "bench: installing PyTorch into .venv-bench (benches/requirements-torch.txt, once; several GB)"; \
+	  python3 -m venv $(BENCH_ENV) && $(BENCH_ENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benches/requirements-torch.txt; }
+	COURSE_BENCH_PYTHON=$(BENCH_ENV)/bin/python $(PY) tools/bench.py $(WHAT)
 
 student: setup
 	$(PY) tests/student_edition.py build/student

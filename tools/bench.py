@@ -11,7 +11,11 @@ Prints a table and writes build/bench.json. All kernel measurements use a warm b
 
 and the compute speed of the course's own kernels against straightforward NumPy versions
 (benches/: an MLP training step, Euler–Maruyama on 10^5 paths, a 512×512 SVD, 10^6 Metropolis
-steps), as ratios, after checking that both sides computed the same thing.
+steps), as ratios, after checking that both sides computed the same thing; and the time of a
+training step of the course's networks against PyTorch on the CPU, with the same threads
+(COURSE_THREADS, default 1), after checking that both sides trained.
+
+  python tools/bench.py [all|training|kernels]     (make bench WHAT=…)
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import nbformat  # noqa: E402
-from nbrunner import BUILD, NOTEBOOKS, BuildSlot, execute, warm_up  # noqa: E402
+from nbrunner import BUDGET, BUILD, NOTEBOOKS, BuildSlot, execute, warm_up  # noqa: E402
 
 DEP = ':dep course = { path = "../support-crate" }'
 
@@ -116,9 +120,68 @@ def compute_kernels() -> list[dict]:
     return rows, numpy.get("numpy")
 
 
-def main() -> None:
+# What both sides must reach after 300 steps (mean loss of the last 50; the target's mean square
+# is 1 for the rotation, 0.43 for sin 3x): measured 0.01–0.05 and < 3e-3 on both sides, 3 seeds.
+TRAINED = {"timemlp_w64": 0.15, "timemlp_w128": 0.15, "timemlp_w256": 0.15, "tiny_mlp": 1e-2}
+TRAINING_LABELS = {
+    "timemlp_w64": "TimeMlp 18-64-64-64-2, batch 256",
+    "timemlp_w128": "TimeMlp 18-128-128-128-2, batch 256",
+    "timemlp_w256": "TimeMlp 18-256-256-256-2, batch 256",
+    "tiny_mlp": "MLP 1-32-32-1 tanh, full batch 64",
+}
+
+
+def training_vs_pytorch() -> dict:
+    """Times benches/training.rs (engine, release) and benches/training.py (PyTorch, in the
+    environment COURSE_BENCH_PYTHON) with the same threads, and checks that both trained."""
+    threads = os.environ.get("COURSE_THREADS", "1")
+    env = dict(os.environ, COURSE_THREADS=threads)
+    engine = json.loads(subprocess.run(
+        ["cargo", "run", "--quiet", "--release", "--locked", "-p", "course", "--example", "training"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
+    python = os.environ.get("COURSE_BENCH_PYTHON", sys.executable)
+    torch = json.loads(subprocess.run([python, str(ROOT / "benches" / "training.py")],
+                                      env=env, check=True, capture_output=True, text=True).stdout)
+    rows = []
+    for k, label in TRAINING_LABELS.items():
+        e, t = engine[k], torch[k]
+        rows.append({
+            "network": label, "engine_seconds_per_step": e["seconds_per_step"], "torch_seconds_per_step": t["seconds_per_step"],
+            "engine_over_torch": e["seconds_per_step"] / t["seconds_per_step"],
+            "engine_final_loss": e["final_loss"], "torch_final_loss": t["final_loss"],
+            "both_trained": max(e["final_loss"], t["final_loss"]) < TRAINED[k], "loss_bound": TRAINED[k],
+        })
+    return {"threads": int(threads), "torch": torch["torch"], "rows": rows}
+
+
+def print_training(training: dict) -> None:
+    print(f"\n{'training step (best of 3 × 300 steps)':<40} {'engine ms':>10} {'PyTorch ms':>11} {'engine/PyTorch':>15}  final losses (bound)")
+    for r in training["rows"]:
+        print(f"{r['network']:<40} {1e3 * r['engine_seconds_per_step']:10.3f} {1e3 * r['torch_seconds_per_step']:11.3f} "
+              f"{r['engine_over_torch']:15.2f}  {r['engine_final_loss']:.2e}, {r['torch_final_loss']:.2e} (< {r['loss_bound']:g})"
+              + ("" if r["both_trained"] else "  NOT TRAINED"))
+    print(f"(PyTorch {training['torch']} on the CPU; {training['threads']} thread(s) on both sides: COURSE_THREADS)")
+
+
+def main(what: str = "all") -> None:
+    if what not in ("all", "training", "kernels"):
+        raise SystemExit(f"bench: WHAT must be all, training or kernels, got {what!r}")
+    report = {"machine": {"cores": os.cpu_count(), "cpu": cpu_name(), "python": platform.python_version()}}
+    if what in ("training", "kernels"):
+        if what == "training":
+            report["training"] = training_vs_pytorch()
+            print_training(report["training"])
+        else:
+            kernels, numpy_version = compute_kernels()
+            report["compute"] = {"numpy": numpy_version, "kernels": kernels}
+            print_kernels(kernels, numpy_version)
+        out = BUILD / f"bench-{what}.json"
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        print(f"report: {out.relative_to(BUILD.parent)}")
+        check_agreement(report)
+        return
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-    rows, report = [], {"machine": {"cores": os.cpu_count(), "cpu": cpu_name(), "python": platform.python_version()}}
+    rows = []
     with BuildSlot.free_in(BUILD / "evcxr-slots") as slot:
         report["warm_up_seconds"] = round(warm_up(paths, slot), 2)
         k2p = fresh_kernel_to_plot(slot)
@@ -133,10 +196,11 @@ def main() -> None:
         for p in paths:
             r = run(p, slot)
             total += r.seconds
-            rows.append((f"notebook {p.stem}", r.seconds, 60.0))
+            rows.append((f"notebook {p.stem}", r.seconds, BUDGET))
         rows.append(("all notebooks", total, 15 * 60.0))
     kernels, numpy_version = compute_kernels()
     report["compute"] = {"numpy": numpy_version, "kernels": kernels}
+    report["training"] = training_vs_pytorch()
     report["measurements"] = [
         {"what": w, "seconds": None if v is None else round(v, 3), "target_seconds": t, "met": None if v is None or t is None else v <= t}
         for w, v, t in rows
@@ -150,13 +214,24 @@ def main() -> None:
         tgt = "" if t is None else f"≤ {t:g}"
         met = "" if v is None or t is None else ("yes" if v <= t else "NO")
         print(f"{w:<52} {val:>9} {tgt:>8}  {met}")
+    print_kernels(kernels, numpy_version)
+    print_training(report["training"])
+    print(f"report: {out.relative_to(BUILD.parent)}")
+    check_agreement(report)
+
+
+def print_kernels(kernels: list[dict], numpy_version: str) -> None:
     print(f"\n{'kernel (best of 3)':<42} {'Rust s':>10} {'NumPy s':>10} {'Rust/NumPy':>11}  same result")
     for k in kernels:
         print(f"{k['kernel']:<42} {k['rust_seconds']:10.2e} {k['numpy_seconds']:10.2e} {k['rust_over_numpy']:11.2f}  {'yes' if k['results_agree'] else 'NO'}")
     print(f"(NumPy {numpy_version}, one BLAS thread)")
-    print(f"report: {out.relative_to(BUILD.parent)}")
-    if not all(k["results_agree"] for k in kernels):
+
+
+def check_agreement(report: dict) -> None:
+    if not all(k["results_agree"] for k in report.get("compute", {}).get("kernels", [])):
         raise SystemExit("bench: a Rust kernel and its NumPy version disagree (see the table)")
+    if not all(r["both_trained"] for r in report.get("training", {}).get("rows", [])):
+        raise SystemExit("bench: a network did not train on one side (see the table)")
 
 
 def cpu_name() -> str:
@@ -171,5 +246,5 @@ def cpu_name() -> str:
 
 if __name__ == "__main__":
     t0 = time.monotonic()
-    main()
+    main(*sys.argv[1:2])
     print(f"bench took {time.monotonic() - t0:.0f} s")
