@@ -42,7 +42,7 @@ impl<B: Backend> Mlp<B> {
             x = layer.forward(x);
             if l < last {
                 x = match self.kind {
-                    0 => activation::silu(x),
+                    0 => crate::nn::activation::silu(x),
                     1 => activation::relu(x),
                     _ => activation::tanh(x),
                 };

@@ -1,6 +1,7 @@
 //! The burn side of `course::nn`: models, the training loop and the operations that expose
 //! them (see [`ops`]). The plain data types (configurations, reports) are the course crate's.
 
+pub mod activation;
 pub mod batch_norm;
 pub mod cnn;
 pub mod conv;
