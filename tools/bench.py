@@ -12,8 +12,8 @@ Prints a table and writes build/bench.json. All kernel measurements use a warm b
 and the compute speed of the course's own kernels against straightforward NumPy versions
 (benches/: an MLP training step, Euler–Maruyama on 10^5 paths, a 512×512 SVD, 10^6 Metropolis
 steps), as ratios, after checking that both sides computed the same thing; and the time of a
-training step of the course's networks against PyTorch on the CPU, with the same threads
-(COURSE_THREADS, default 1), after checking that both sides trained.
+training step of the course's networks against PyTorch on the CPU, on one thread each (the
+engine does not use more yet), after checking that both sides trained.
 
   python tools/bench.py [all|training|kernels]     (make bench WHAT=…)
 """
@@ -135,7 +135,9 @@ TRAINING_LABELS = {
 def training_vs_pytorch() -> dict:
     """Times benches/training.rs (engine, release) and benches/training.py (PyTorch, in the
     environment COURSE_BENCH_PYTHON) with the same threads, and checks that both trained."""
-    threads = os.environ.get("COURSE_THREADS", "1")
+    # The engine trains on one thread so far, so PyTorch gets one too (training.py reads
+    # COURSE_THREADS; pass more here once the engine uses more cores).
+    threads = "1"
     env = dict(os.environ, COURSE_THREADS=threads)
     engine = json.loads(subprocess.run(
         ["cargo", "run", "--quiet", "--release", "--locked", "-p", "course", "--example", "training"],
@@ -161,7 +163,7 @@ def print_training(training: dict) -> None:
         print(f"{r['network']:<40} {1e3 * r['engine_seconds_per_step']:10.3f} {1e3 * r['torch_seconds_per_step']:11.3f} "
               f"{r['engine_over_torch']:15.2f}  {r['engine_final_loss']:.2e}, {r['torch_final_loss']:.2e} (< {r['loss_bound']:g})"
               + ("" if r["both_trained"] else "  NOT TRAINED"))
-    print(f"(PyTorch {training['torch']} on the CPU; {training['threads']} thread(s) on both sides: COURSE_THREADS)")
+    print(f"(PyTorch {training['torch']} on the CPU; {training['threads']} thread on both sides)")
 
 
 def main(what: str = "all") -> None:
