@@ -57,6 +57,7 @@ ALIASES = {
     "31": "capstone journal club inpainting application",
 }
 
+WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")
 NUM_LIST = r"\d\d(?:\s*(?:[–—-]|,|and|or|to)\s*\d\d(?![\d.]))*"
 REF = re.compile(r"\b[Nn]otebooks?\s+(" + NUM_LIST + r")(?![\d.]\d)")
 PATH_REF = re.compile(r"notebooks/(\d\d-[a-z0-9-]+)(\.ipynb)?")
@@ -74,7 +75,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> set[str]:
     out = set()
-    for w in re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*", text):
+    for w in WORD.findall(text):
         for part in {w, *w.split("-")}:
             s = stem(part)
             if len(s) >= 2 and s not in GENERIC and not s.isdigit():
@@ -104,10 +105,9 @@ class Problem:
         return f"{self.where}: “{self.text}” — {self.why}"
 
 
-def is_subject(phrase: str, terms: dict[str, set[str]]) -> bool:
-    """Whether at least half of the phrase's words name some notebook's subject."""
-    every = set().union(*terms.values())
-    tokens = {stem(w) for w in re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*", phrase) if stem(w) not in GENERIC}
+def is_subject(phrase: str, every: set[str]) -> bool:
+    """Whether at least half of the phrase's words are among `every` notebook's terms."""
+    tokens = {stem(w) for w in WORD.findall(phrase) if stem(w) not in GENERIC}
     if not tokens:
         return False
     hits = sum(1 for w in tokens if words(w) & every)
@@ -119,10 +119,10 @@ def notebook_terms(titles: dict[str, str]) -> dict[str, set[str]]:
     return {nn: words(title) | words(ALIASES.get(nn, "")) for nn, title in titles.items()}
 
 
-def check_text(text: str, where: str, titles: dict[str, str], slugs: set[str]) -> list[Problem]:
-    """Every problem with the references in `text`. `titles`: NN -> title and slug words;
-    `slugs`: the existing file stems (NN-slug)."""
-    terms = notebook_terms(titles)
+def check_text(text: str, where: str, terms: dict[str, set[str]], slugs: set[str]) -> list[Problem]:
+    """Every problem with the references in `text`. `terms`: NN -> that notebook's terms
+    ([`notebook_terms`]); `slugs`: the existing file stems (NN-slug)."""
+    every = set().union(*terms.values())
     problems: list[Problem] = []
     for m in PATH_REF.finditer(text):
         if m.group(1) not in slugs:
@@ -130,7 +130,7 @@ def check_text(text: str, where: str, titles: dict[str, str], slugs: set[str]) -
     for m in REF.finditer(text):
         nns = numbers(m.group(1))
         context = text[max(0, m.start() - 30) : m.end() + 50].replace("\n", " ")
-        missing = [nn for nn in nns if nn not in titles]
+        missing = [nn for nn in nns if nn not in terms]
         if missing:
             problems.append(Problem(where, context, f"names notebook(s) {', '.join(missing)}, which do not exist"))
             continue
@@ -145,7 +145,7 @@ def check_text(text: str, where: str, titles: dict[str, str], slugs: set[str]) -
         named = set().union(*(terms[nn] for nn in nns))
         for phrase in phrases:
             said = words(phrase)
-            if not is_subject(phrase, terms) or said & named:
+            if not is_subject(phrase, every) or said & named:
                 continue
             others = sorted(nn for nn, t in terms.items() if said & t)
             problems.append(

@@ -14,14 +14,19 @@ def packages(text: str) -> list[dict[str, str]]:
     return out
 
 
-def lock_versions(text: str) -> dict[str, set[str]]:
-    """Every package of a Cargo.lock (its text), with the set of its locked versions."""
-    versions: dict[str, set[str]] = {}
-    for p in packages(text):
+def versions(entries) -> dict[str, set[str]]:
+    """name -> the set of versions, of package entries (dicts with "name" and "version")."""
+    out: dict[str, set[str]] = {}
+    for p in entries:
         if "name" not in p or "version" not in p:
             raise ValueError(f"a [[package]] entry without name or version: {p}")
-        versions.setdefault(p["name"], set()).add(p["version"])
-    return versions
+        out.setdefault(p["name"], set()).add(p["version"])
+    return out
+
+
+def lock_versions(text: str) -> dict[str, set[str]]:
+    """Every package of a Cargo.lock (its text), with the set of its locked versions."""
+    return versions(packages(text))
 
 
 def drift(reference: dict[str, set[str]], other: dict[str, set[str]]) -> dict[str, tuple[list[str], list[str]]]:

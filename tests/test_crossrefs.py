@@ -6,10 +6,10 @@ from __future__ import annotations
 import nbformat
 
 from conftest import NOTEBOOK_PATHS
-from crossrefs import check_text, numbers
+from crossrefs import check_text, notebook_terms, numbers
 from nbrunner import ROOT
 
-TITLES = {p.name[:2]: nbformat.read(p, as_version=4).cells[0].source.splitlines()[0] + " " + p.stem[3:].replace("-", " ") for p in NOTEBOOK_PATHS}
+TERMS = notebook_terms({p.name[:2]: nbformat.read(p, as_version=4).cells[0].source.splitlines()[0] + " " + p.stem[3:].replace("-", " ") for p in NOTEBOOK_PATHS})
 SLUGS = {p.stem for p in NOTEBOOK_PATHS}
 
 
@@ -26,10 +26,10 @@ def sources():
 
 def test_the_checker_on_known_sentences():
     titles = {"23": "# 23 — Variational autoencoders", "24": "# 24 — GANs and Wasserstein GANs", "26": "# 26 — Diffusion models: DDPM", "27": "# 27 — Score SDEs and EDM", "28": "# 28 — Flows and flow matching"}
-    slugs = {"23-variational-autoencoders"}
+    terms, slugs = notebook_terms(titles), {"23-variational-autoencoders"}
 
     def why(text):
-        return [p.why for p in check_text(text, "t", titles, slugs)]
+        return [p.why for p in check_text(text, "t", terms, slugs)]
 
     assert why("deep generative models (notebook 24, the VAE).") == ["“the VAE” is the subject of notebook(s) 23, not 24"]
     assert why("deep generative models (notebook 23, the VAE).") == []
@@ -47,5 +47,5 @@ def test_the_checker_on_known_sentences():
 
 
 def test_references_name_the_right_notebook():
-    problems = [p for where, text in sources() for p in check_text(text, where, TITLES, SLUGS)]
+    problems = [p for where, text in sources() for p in check_text(text, where, TERMS, SLUGS)]
     assert not problems, "\n".join(map(str, problems))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from locks import drift, lock_versions, missing_versions, packages, read
+from locks import drift, lock_versions, missing_versions, packages, read, versions
 from nbrunner import BUILD, ROOT
 
 LOCK = """# comment
@@ -50,14 +50,12 @@ def test_lock_reading_and_drift_on_known_locks():
 
 def vendored_versions(vendor: Path) -> dict[str, set[str]]:
     """name -> versions of the crates in a `cargo vendor` directory, read from their manifests."""
-    out: dict[str, set[str]] = {}
+    entries = []
     for manifest in vendor.glob("*/Cargo.toml"):
         text = manifest.read_text()
         package = text[text.index("[package]") :]
-        name = re.search(r'^name = "([^"]+)"', package, re.M).group(1)
-        version = re.search(r'^version = "([^"]+)"', package, re.M).group(1)
-        out.setdefault(name, set()).add(version)
-    return out
+        entries.append({k: re.search(rf'^{k} = "([^"]+)"', package, re.M).group(1) for k in ("name", "version")})
+    return versions(entries)
 
 
 def test_kernel_build_folders_take_exactly_the_locked_crates():
@@ -69,10 +67,7 @@ def test_kernel_build_folders_take_exactly_the_locked_crates():
     assert config.exists() and vendor.is_dir(), "run `make setup`"
     text = config.read_text()
     assert 'replace-with = "course-locked"' in text and f'directory = "{vendor}"' in text, text
-    expected: dict[str, set[str]] = {}
-    for p in packages((ROOT / "Cargo.lock").read_text()):
-        if p.get("source", "").startswith("registry+"):
-            expected.setdefault(p["name"], set()).add(p["version"])
+    expected = versions(p for p in packages((ROOT / "Cargo.lock").read_text()) if p.get("source", "").startswith("registry+"))
     assert len(expected) > 20 and vendored_versions(vendor) == expected
 
 
