@@ -12,17 +12,15 @@
 //! Hidden layers use SiLU $z\,\sigma(z)$ (smooth, so that the learned fields can be
 //! differentiated along trajectories), ReLU or tanh.
 
-use crate::nn::convert::{matrix, rows, to_array2};
+use crate::nn::dense::{Act, AdamState, DenseNet, Tape};
 use crate::registry;
 use crate::rng::seeded;
 use crate::wire::{Value, WireError};
-use crate::{Inner, Train};
-use burn::module::{AutodiffModule, Module};
+use crate::Inner;
+use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
-use burn::optim::adaptor::OptimizerAdaptor;
-use burn::optim::{Adam, AdamConfig, GradientsParams, Optimizer};
 use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData, activation};
+use burn::tensor::{Tensor, activation};
 use course::nn::codec::Wire;
 use ndarray::Array2;
 use std::sync::Mutex;
@@ -67,61 +65,93 @@ pub fn new_mlp<B: Backend>(dims: &[usize], kind: u8, seed: u64, device: &B::Devi
     net
 }
 
-/// A network in training together with its optimizer state.
+impl<B: Backend> Mlp<B> {
+    /// The same network as a [`DenseNet`] (the weights copied to the fused trainer).
+    pub fn to_dense(&self) -> DenseNet {
+        let dims: Vec<usize> = std::iter::once(self.layers[0].weight.dims()[0]).chain(self.layers.iter().map(|l| l.weight.dims()[1])).collect();
+        let f32s = |t: Tensor<B, 1>| t.into_data().convert::<f32>().to_vec::<f32>().expect("f32 parameters");
+        let weights: Vec<Vec<f32>> = self.layers.iter().map(|l| f32s(l.weight.val().flatten(0, 1))).collect();
+        let biases: Vec<Vec<f32>> = self.layers.iter().map(|l| l.bias.as_ref().map_or_else(|| vec![0.0; l.weight.dims()[1]], |b| f32s(b.val()))).collect();
+        let act = Act::from_code(self.kind).expect("activation code checked at construction");
+        DenseNet::from_layers(&dims, act, &weights, &biases)
+    }
+}
+
+/// A network in training together with its optimizer state: burn initializes it (the same
+/// weights from the same seed as ever), and the fused trainer of `crate::nn::dense` trains it.
 pub struct AdamNet {
-    model: Option<Mlp<Train>>,
-    optim: OptimizerAdaptor<Adam, Mlp<Train>, Train>,
-    dims: Vec<usize>,
+    net: DenseNet,
+    adam: AdamState,
+    tape: Tape,
+    grad: Vec<f32>,
     steps: u64,
     seed: u64,
 }
 
 impl AdamNet {
     fn new(dims: &[usize], kind: u8, seed: u64) -> Self {
-        AdamNet {
-            model: Some(new_mlp(dims, kind, seed, &Default::default())),
-            optim: AdamConfig::new().init(),
-            dims: dims.to_vec(),
-            steps: 0,
-            seed,
-        }
-    }
-
-    fn model(&self) -> &Mlp<Train> {
-        self.model.as_ref().expect("the model is present between calls")
+        let net = new_mlp::<Inner>(dims, kind, seed, &Default::default()).to_dense();
+        let n = net.params().len();
+        AdamNet { net, adam: AdamState::new(n), tape: Tape::default(), grad: vec![0.0; n], steps: 0, seed }
     }
 
     /// `n_steps` Adam steps on minibatches of `(x, y)` (with row weights `w`, empty for none);
     /// the loss before each step.
     fn fit(&mut self, x: &Array2<f64>, y: &Array2<f64>, w: &[f64], n_steps: usize, batch_size: usize, lr: f64) -> Vec<f64> {
-        let device = Default::default();
         let n = x.nrows();
+        let (din, dout) = (x.ncols(), y.ncols());
+        let (xf, yf) = (f32_rows(x), f32_rows(y));
         // Minibatches have their own stream, advanced by the steps already taken.
         let mut rng = seeded(self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(self.steps + 1));
         let mut losses = Vec::with_capacity(n_steps);
-        let mut model = self.model.take().expect("model present");
+        let (mut xb, mut yb, mut g_out) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..n_steps {
             let idx = crate::nn::training::minibatch(&mut rng, n, batch_size);
-            let (xb, yb) = (rows::<Train>(x, &idx, &device), rows::<Train>(y, &idx, &device));
-            let sq = (model.forward(xb) - yb).square().sum_dim(1); // [b, 1]
-            let loss = if w.is_empty() {
-                sq.mean()
-            } else {
-                let wb: Vec<f32> = idx.iter().map(|&i| w[i] as f32).collect();
-                (sq * Tensor::<Train, 2>::from_data(TensorData::new(wb, [idx.len(), 1]), &device)).mean()
-            };
-            losses.push(f64::from(loss.clone().into_scalar()));
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = self.optim.step(lr, model, grads);
+            let b = idx.len();
+            gather(&xf, din, &idx, &mut xb);
+            gather(&yf, dout, &idx, &mut yb);
+            self.net.forward(&xb, b, &mut self.tape);
+            // L = (1/b) Σ_i w_i ‖f(u_i) − y_i‖², ∂L/∂f(u_i) = (2 w_i / b)(f(u_i) − y_i).
+            g_out.resize(b * dout, 0.0);
+            let mut loss = 0.0f64;
+            for (r, ((o, t), g)) in self.net.output(&self.tape).chunks_exact(dout).zip(yb.chunks_exact(dout)).zip(g_out.chunks_exact_mut(dout)).enumerate() {
+                let wi = if w.is_empty() { 1.0 } else { w[idx[r]] };
+                let mut sq = 0.0f64;
+                for ((o, t), g) in o.iter().zip(t).zip(g.iter_mut()) {
+                    let e = o - t;
+                    sq += f64::from(e * e);
+                    *g = (2.0 * wi / b as f64) as f32 * e;
+                }
+                loss += wi * sq;
+            }
+            losses.push(loss / b as f64);
+            self.net.backward(&mut self.tape, &g_out, &mut self.grad, None);
+            self.adam.step(self.net.params_mut(), &self.grad, lr);
             self.steps += 1;
         }
-        self.model = Some(model);
         losses
     }
 
     fn predict(&self, x: &Array2<f64>) -> Array2<f64> {
-        let net: Mlp<Inner> = self.model().valid();
-        to_array2(net.forward(matrix(x, &Default::default())))
+        let out = self.net.predict(&f32_rows(x), x.nrows());
+        Array2::from_shape_fn((x.nrows(), *self.net.dims().last().expect("dims")), |(i, j)| f64::from(out[i * self.net.dims()[self.net.dims().len() - 1] + j]))
+    }
+
+    fn dims(&self) -> &[usize] {
+        self.net.dims()
+    }
+}
+
+/// A matrix's entries in `f32`, row-major.
+pub(crate) fn f32_rows(a: &Array2<f64>) -> Vec<f32> {
+    a.iter().map(|&v| v as f32).collect()
+}
+
+/// Rows `idx` of the row-major `?× d` matrix `src`, into `out`.
+pub(crate) fn gather(src: &[f32], d: usize, idx: &[usize], out: &mut Vec<f32>) {
+    out.clear();
+    for &i in idx {
+        out.extend_from_slice(&src[i * d..(i + 1) * d]);
     }
 }
 
@@ -154,7 +184,7 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
             let (x, y) = (Array2::from_wire(&a[1])?, Array2::from_wire(&a[2])?);
             let w = a[3].f64s()?;
             registry::with_mut(a[0].u64()?, |m: &mut AdamNet| {
-                let (din, dout) = (m.dims[0], *m.dims.last().expect("dims"));
+                let (din, dout) = (m.dims()[0], *m.dims().last().expect("dims"));
                 if x.ncols() != din || y.ncols() != dout || x.nrows() != y.nrows() || x.nrows() == 0 {
                     return Err(WireError(format!(
                         "net_fit: x must be n × {din} and y n × {dout} with n ≥ 1, got {:?} and {:?}",
@@ -172,8 +202,8 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
             let a = args.items(2)?;
             let x = Array2::from_wire(&a[1])?;
             registry::with(a[0].u64()?, |m: &AdamNet| {
-                if x.ncols() != m.dims[0] {
-                    return Err(WireError(format!("net_predict: x must have {} columns, got {}", m.dims[0], x.ncols())));
+                if x.ncols() != m.dims()[0] {
+                    return Err(WireError(format!("net_predict: x must have {} columns, got {}", m.dims()[0], x.ncols())));
                 }
                 Ok(m.predict(&x).to_wire())
             })?
@@ -181,7 +211,7 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
         "net_n_params" => registry::with(match args.u64() {
             Ok(h) => h,
             Err(e) => return Some(Err(e)),
-        }, |m: &AdamNet| (m.model().num_params() as u64).into()),
+        }, |m: &AdamNet| (m.net.params().len() as u64).into()),
         _ => return None,
     };
     Some(r)

@@ -7,6 +7,7 @@ pub mod cnn;
 pub mod conv;
 pub mod convert;
 pub mod deep_mlp;
+pub mod dense;
 pub mod ops;
 pub mod recurrent;
 pub mod residual;

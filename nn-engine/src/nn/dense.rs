@@ -1,0 +1,565 @@
+//! Dense networks trained in fused `f32` passes: the hot path of every MLP the course trains.
+//!
+//! A network $x\mapsto W_L^\top\phi(\cdots\phi(W_1^\top x+b_1)\cdots)+b_L$ on a batch $X$
+//! ($n\times d_0$, one example per row) runs forward as
+//! $$A_0 = X,\qquad Z_l = A_{l-1}W_l + \mathbf 1 b_l^\top,\qquad A_l = \phi(Z_l)\ (A_L = Z_L),$$
+//! and backward, from $G_L = \partial\hat L/\partial A_L$, as
+//! $$\Delta_l = G_l\odot\phi'(Z_l),\quad \nabla_{W_l}\hat L = A_{l-1}^\top\Delta_l,\quad
+//!   \nabla_{b_l}\hat L = \Delta_l^\top\mathbf 1,\quad G_{l-1} = \Delta_l W_l^\top .$$
+//! Each line is one matrix product (`matrixmultiply`'s `sgemm`, the kernel under ndarray and
+//! burn's ndarray backend) followed by one pass over its result that adds the bias and applies
+//! $\phi$ (or multiplies by $\phi'$), then one fused Adam pass over all parameters.
+//!
+//! ## Why not burn's autodiff here
+//! The same step through burn 0.21 (`Autodiff<NdArray<f32>>`, `Linear`, burn's `Adam`) spends
+//! most of its time outside the matrix products: every elementwise operation allocates a
+//! tensor and makes a pass of its own, the graph is recorded and walked, and Adam makes about
+//! ten passes per parameter tensor. Measured on the course's TimeMlp (18-128-128-128-2,
+//! batch 256, one core): burn 2.35 ms per step, PyTorch 1.39 ms, this file 0.6 ms (the numbers
+//! of `make bench` are in the README). burn still initializes every network (its Kaiming-uniform
+//! `Linear` from the same seed, so a seed gives the weights it always gave) and trains the
+//! course's other architectures; its autodiff is the oracle of this file's gradients (tests).
+//!
+//! ## Threads, and the same numbers on any number of them
+//! Every product is split into contiguous blocks of rows (or columns) of its *result*, one
+//! block per thread: each entry is computed by one thread with the same sequence of operations
+//! whatever the split, and every sum over the batch (bias gradients, the loss) runs in one
+//! fixed order. So a seed gives bit-identical losses and weights on 1 or 16 threads (a test
+//! holds it). The threads are `COURSE_THREADS` if set, else all the cores; small products run
+//! on the calling thread alone, where waking another costs more than it saves.
+
+use rayon::ThreadPool;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The nonlinearity $\phi$ of the hidden layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// $z\,\sigma(z)$.
+    Silu,
+    /// $\max(z, 0)$.
+    Relu,
+    /// $\tanh z$.
+    Tanh,
+}
+
+impl Act {
+    /// The wire code of `net_new`: 0 SiLU, 1 ReLU, 2 tanh.
+    pub fn from_code(code: u8) -> Option<Act> {
+        match code {
+            0 => Some(Act::Silu),
+            1 => Some(Act::Relu),
+            2 => Some(Act::Tanh),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+/// Work (multiply–adds) below which a product runs on the calling thread only.
+const PARALLEL_WORK: usize = 1 << 16;
+
+static THREADS: OnceLock<usize> = OnceLock::new();
+/// Upper bound on the blocks a product is split into (tests set it; 0 = the thread count).
+static SPLIT: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of threads training uses: `COURSE_THREADS` (≥ 1) if set, else every core.
+///
+/// # Panics
+/// If `COURSE_THREADS` is set to anything but a positive integer.
+pub fn threads() -> usize {
+    *THREADS.get_or_init(|| match std::env::var("COURSE_THREADS") {
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => panic!("COURSE_THREADS must be a positive integer (the number of threads for training), got {v:?}"),
+        },
+        Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    })
+}
+
+fn pool() -> &'static ThreadPool {
+    static POOL: OnceLock<ThreadPool> = OnceLock::new();
+    // The calling thread takes the first block itself: the pool holds the others.
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads().max(2) - 1)
+            .thread_name(|i| format!("course-nn-{i}"))
+            .build()
+            .expect("the nn engine could not start its training threads")
+    })
+}
+
+/// Runs `f` with products split into at most `blocks` pieces (a test's way to compare splits
+/// within one process; the split, not the number of threads, is what could change numbers).
+pub fn with_split<R>(blocks: usize, f: impl FnOnce() -> R) -> R {
+    let old = SPLIT.swap(blocks, Ordering::SeqCst);
+    let r = f();
+    SPLIT.store(old, Ordering::SeqCst);
+    r
+}
+
+/// How many blocks a product of `work` multiply–adds with `len` splittable rows is cut into.
+fn blocks_for(work: usize, len: usize) -> usize {
+    let limit = match SPLIT.load(Ordering::Relaxed) {
+        0 => threads(),
+        s => s,
+    };
+    if work < PARALLEL_WORK || limit == 1 {
+        return 1;
+    }
+    limit.min(len.div_ceil(8)).max(1)
+}
+
+/// Rows `[start, end)` of block `i` of `blocks` over `len` rows (multiples of 8 but the last).
+fn block(len: usize, blocks: usize, i: usize) -> (usize, usize) {
+    let per = len.div_ceil(blocks).div_ceil(8) * 8;
+    ((i * per).min(len), ((i + 1) * per).min(len))
+}
+
+/// Calls `f(i)` for `i in 0..blocks`, the first on this thread, the others on the pool.
+fn for_blocks(blocks: usize, f: impl Fn(usize) + Sync) {
+    if blocks <= 1 {
+        f(0);
+        return;
+    }
+    pool().in_place_scope(|s| {
+        let f = &f;
+        for i in 1..blocks {
+            s.spawn(move |_| f(i));
+        }
+        f(0);
+    });
+}
+
+/// A pointer that blocks share; each writes a disjoint part.
+#[derive(Clone, Copy)]
+struct Shared(*mut f32);
+// SAFETY: every use writes rows (or columns) that no other block touches.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// The pointer (a method, so that closures capture the `Sync` wrapper, not its field).
+    fn at(self, offset: usize) -> *mut f32 {
+        // SAFETY: callers stay within the buffer the pointer came from.
+        unsafe { self.0.add(offset) }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels
+
+/// Defines a function whose body is compiled twice, for AVX2 + FMA and for baseline x86-64,
+/// and runs the first when the CPU has those features: the elementwise passes then use 8-wide
+/// vectors (the engine is built for any x86-64, which guarantees only 4-wide SSE2). Both
+/// versions do the same operations in the same order (no fused multiply–add is introduced), so
+/// they give the same numbers.
+macro_rules! wide {
+    ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        $(#[$doc])*
+        fn $name($($arg: $ty),*) {
+            #[inline(always)]
+            fn body($($arg: $ty),*) $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2($($arg: $ty),*) {
+                    body($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU has the features `avx2` is compiled for.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            body($($arg),*)
+        }
+    };
+}
+
+/// `C = A·B` (`beta` = 0) or `C += A·B` (`beta` = 1) for an `m × k` matrix A and a `k × n`
+/// matrix B given by their row and column strides, C row-major with row stride `rsc`.
+///
+/// # Safety
+/// The pointers must cover the strided extents; C must not overlap A or B.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm(m: usize, k: usize, n: usize, a: *const f32, (rsa, csa): (isize, isize), b: *const f32, (rsb, csb): (isize, isize), beta: f32, c: *mut f32, rsc: isize) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    unsafe { matrixmultiply::sgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, beta, c, rsc, 1) }
+}
+
+/// $e^x$ in `f32` for $x\in[-87, 88]$, to within 2 ulp (Cephes' `expf`: $x = n\ln 2 + r$,
+/// $|r|\le\frac12\ln 2$, a degree-7 polynomial for $e^r$, times $2^n$ by the exponent bits).
+/// Written without branches or calls, so that loops over it vectorize.
+#[inline(always)]
+fn exp_f32(x: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0; // 1.5·2^23: adding it rounds to an integer
+    let t = x * std::f32::consts::LOG2_E + MAGIC;
+    let n = t - MAGIC;
+    let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+    let mut p = 1.987_569_1e-4_f32;
+    p = p * r + 1.398_199_9e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 1.666_666_5e-1;
+    p = p * r + 5.000_000_1e-1;
+    let er = p * r * r + r + 1.0;
+    // t's low mantissa bits hold n: 2^n from the bits, in integer arithmetic that vectorizes
+    // (a float → int `as` cast saturates and checks for NaN, one element at a time).
+    er * f32::from_bits(t.to_bits().wrapping_sub(MAGIC.to_bits()).wrapping_add(127) << 23)
+}
+
+/// $\sigma(z) = 1/(1+e^{-z})$ with the exponent clamped to $[-80, 80]$ (as `activation::sigmoid`).
+#[inline(always)]
+fn sigmoid_f32(z: f32) -> f32 {
+    1.0 / (1.0 + exp_f32((-z).clamp(-80.0, 80.0)))
+}
+
+wide! {
+/// Adds `bias` to every row of `z` (`rows × bias.len()`) and applies `act` in place, keeping
+/// $\sigma(z)$ in `aux` for SiLU (its derivative needs it).
+fn bias_act(z: &mut [f32], aux: &mut [f32], bias: &[f32], act: Option<Act>) {
+    let d = bias.len();
+    match act {
+        None => z.chunks_exact_mut(d).for_each(|r| r.iter_mut().zip(bias).for_each(|(v, b)| *v += b)),
+        Some(Act::Silu) => {
+            for (r, s) in z.chunks_exact_mut(d).zip(aux.chunks_exact_mut(d)) {
+                for ((v, s), b) in r.iter_mut().zip(s).zip(bias) {
+                    let x = *v + b;
+                    *s = sigmoid_f32(x);
+                    *v = x * *s;
+                }
+            }
+        }
+        Some(Act::Relu) => z.chunks_exact_mut(d).for_each(|r| r.iter_mut().zip(bias).for_each(|(v, b)| *v = (*v + b).max(0.0))),
+        Some(Act::Tanh) => z.chunks_exact_mut(d).for_each(|r| r.iter_mut().zip(bias).for_each(|(v, b)| *v = (*v + b).tanh())),
+    }
+}
+}
+
+wide! {
+/// `g ← g ⊙ φ'(z)` from the layer's output `a = φ(z)` (and `aux` = σ(z) for SiLU):
+/// SiLU $\sigma(1 + z(1-\sigma)) = \sigma + a(1-\sigma)$, ReLU $[a>0]$, tanh $1-a^2$.
+fn times_act_derivative(g: &mut [f32], a: &[f32], aux: &[f32], act: Act) {
+    match act {
+        Act::Silu => g.iter_mut().zip(a).zip(aux).for_each(|((g, a), s)| *g *= s + a * (1.0 - s)),
+        Act::Relu => g.iter_mut().zip(a).for_each(|(g, a)| *g = if *a > 0.0 { *g } else { 0.0 }),
+        Act::Tanh => g.iter_mut().zip(a).for_each(|(g, a)| *g *= 1.0 - a * a),
+    }
+}
+}
+
+wide! {
+/// Adam's update of one block of parameters `p`, moments `m`, `v`, gradient `g`:
+/// `[β₁, β₂, factor, ε√(1 − β₂ᵗ), lr]` in `k`.
+fn adam_pass(p: &mut [f32], m: &mut [f32], v: &mut [f32], g: &[f32], k: [f32; 5]) {
+    let [b1, b2, factor, eps, lr] = k;
+    for (((p, m), v), g) in p.iter_mut().zip(m).zip(v).zip(g) {
+        *m = *m * b1 + g * (1.0 - b1);
+        *v = *v * b2 + g * g * (1.0 - b2);
+        *p -= lr * (*m * factor / (v.sqrt() + eps));
+    }
+}
+}
+
+// ---------------------------------------------------------------------------------------------
+// The network
+
+/// An MLP's parameters, all layers in one buffer: for layer $l$, $W_l$ ($d_{l-1}\times d_l$,
+/// row-major, as burn's `Linear` stores it) then $b_l$.
+#[derive(Clone, Debug)]
+pub struct DenseNet {
+    dims: Vec<usize>,
+    act: Act,
+    params: Vec<f32>,
+    /// Where each layer's weights start (its bias follows them).
+    offsets: Vec<usize>,
+}
+
+/// The activations a backward pass needs, kept between forward and backward (and reused from
+/// step to step, so a step allocates nothing).
+#[derive(Default, Debug)]
+pub struct Tape {
+    n: usize,
+    /// `acts[0]` the input, `acts[l]` the output of layer `l`.
+    acts: Vec<Vec<f32>>,
+    /// σ(z) of each SiLU layer.
+    aux: Vec<Vec<f32>>,
+    /// Gradient buffers: the current layer's and the next one's.
+    g: [Vec<f32>; 2],
+}
+
+impl DenseNet {
+    /// A network with widths `dims` (input first) and the given weights and biases per layer
+    /// (`weights[l]` row-major $d_{l-1}\times d_l$).
+    ///
+    /// # Panics
+    /// If fewer than two widths are given or a buffer's length does not match its layer.
+    pub fn from_layers(dims: &[usize], act: Act, weights: &[Vec<f32>], biases: &[Vec<f32>]) -> DenseNet {
+        assert!(dims.len() >= 2 && weights.len() == dims.len() - 1 && biases.len() == dims.len() - 1, "DenseNet: {} widths need {} layers, got {} and {}", dims.len(), dims.len().saturating_sub(1), weights.len(), biases.len());
+        let mut params = Vec::new();
+        let mut offsets = Vec::new();
+        for (l, w) in dims.windows(2).enumerate() {
+            assert_eq!(weights[l].len(), w[0] * w[1], "DenseNet: layer {l}'s weights must be {} × {}", w[0], w[1]);
+            assert_eq!(biases[l].len(), w[1], "DenseNet: layer {l}'s bias must have {} entries", w[1]);
+            offsets.push(params.len());
+            params.extend(&weights[l]);
+            params.extend(&biases[l]);
+        }
+        DenseNet { dims: dims.to_vec(), act, params, offsets }
+    }
+
+    /// The layer widths, input first.
+    pub fn dims(&self) -> &[usize] {
+        &self.dims
+    }
+
+    /// All parameters, layer by layer ($W_l$ then $b_l$).
+    pub fn params(&self) -> &[f32] {
+        &self.params
+    }
+
+    /// Mutable access to the parameters (the optimizer's).
+    pub fn params_mut(&mut self) -> &mut [f32] {
+        &mut self.params
+    }
+
+    /// $(W_l, b_l)$ of layer `l`.
+    pub fn layer(&self, l: usize) -> (&[f32], &[f32]) {
+        let (din, dout) = (self.dims[l], self.dims[l + 1]);
+        let o = self.offsets[l];
+        (&self.params[o..o + din * dout], &self.params[o + din * dout..o + din * dout + dout])
+    }
+
+    fn n_layers(&self) -> usize {
+        self.dims.len() - 1
+    }
+
+    /// The forward pass on `n` rows of `x` (row-major `n × d_0`); the output (`n × d_L`) is
+    /// `tape.output()`.
+    ///
+    /// # Panics
+    /// If `x.len() != n · d_0`.
+    pub fn forward(&self, x: &[f32], n: usize, tape: &mut Tape) {
+        assert_eq!(x.len(), n * self.dims[0], "DenseNet::forward: x must be {n} × {}", self.dims[0]);
+        let layers = self.n_layers();
+        tape.n = n;
+        tape.acts.resize_with(layers + 1, Vec::new);
+        tape.aux.resize_with(layers, Vec::new);
+        tape.acts[0].clear();
+        tape.acts[0].extend_from_slice(x);
+        for l in 0..layers {
+            let (din, dout) = (self.dims[l], self.dims[l + 1]);
+            let act = (l + 1 < layers).then_some(self.act);
+            let (done, rest) = tape.acts.split_at_mut(l + 1);
+            let (input, out) = (&done[l], &mut rest[0]);
+            out.resize(n * dout, 0.0);
+            let aux = &mut tape.aux[l];
+            aux.resize(if act == Some(Act::Silu) { n * dout } else { 0 }, 0.0);
+            let (w, b) = self.layer(l);
+            let blocks = blocks_for(n * din * dout, n);
+            let (out_p, aux_p) = (Shared(out.as_mut_ptr()), Shared(aux.as_mut_ptr()));
+            for_blocks(blocks, |i| {
+                let (r0, r1) = block(n, blocks, i);
+                if r0 == r1 {
+                    return;
+                }
+                // SAFETY: block i owns rows r0..r1 of out and aux.
+                let (o, s) = unsafe {
+                    (
+                        std::slice::from_raw_parts_mut(out_p.at(r0 * dout), (r1 - r0) * dout),
+                        if act == Some(Act::Silu) { std::slice::from_raw_parts_mut(aux_p.at(r0 * dout), (r1 - r0) * dout) } else { &mut [][..] },
+                    )
+                };
+                unsafe { gemm(r1 - r0, din, dout, input[r0 * din..].as_ptr(), (din as isize, 1), w.as_ptr(), (dout as isize, 1), 0.0, o.as_mut_ptr(), dout as isize) };
+                bias_act(o, s, b, act);
+            });
+        }
+    }
+
+    /// The last forward pass's output, `n × d_L` row-major.
+    pub fn output<'t>(&self, tape: &'t Tape) -> &'t [f32] {
+        &tape.acts[self.n_layers()]
+    }
+
+    /// The backward pass of the last forward pass: from `g_out` $=\partial\hat L/\partial A_L$
+    /// (`n × d_L`), writes $\nabla_\theta\hat L$ into `grad` (same layout as the parameters)
+    /// and, if `g_in` is given, $\partial\hat L/\partial X$ into it (`n × d_0`).
+    ///
+    /// # Panics
+    /// If a buffer's length does not match.
+    pub fn backward(&self, tape: &mut Tape, g_out: &[f32], grad: &mut [f32], g_in: Option<&mut [f32]>) {
+        let (n, layers) = (tape.n, self.n_layers());
+        assert_eq!(g_out.len(), n * self.dims[layers], "DenseNet::backward: g_out must be {n} × {}", self.dims[layers]);
+        assert_eq!(grad.len(), self.params.len(), "DenseNet::backward: grad must have one entry per parameter");
+        let [mut g, mut g_next] = std::mem::take(&mut tape.g);
+        g.clear();
+        g.extend_from_slice(g_out);
+        let mut g_in = g_in;
+        for l in (0..layers).rev() {
+            let (din, dout) = (self.dims[l], self.dims[l + 1]);
+            let o = self.offsets[l];
+            let (gw, gb) = grad[o..o + din * dout + dout].split_at_mut(din * dout);
+            let input = &tape.acts[l];
+            // ∇W = Aᵀ Δ (din × dout), split by columns; ∇b = Δᵀ 1 with the same columns.
+            let blocks = blocks_for(n * din * dout, dout);
+            let (gw_p, gb_p) = (Shared(gw.as_mut_ptr()), Shared(gb.as_mut_ptr()));
+            let delta = &g;
+            for_blocks(blocks, |i| {
+                let (c0, c1) = block(dout, blocks, i);
+                if c0 == c1 {
+                    return;
+                }
+                // SAFETY: block i owns columns c0..c1 of ∇W and entries c0..c1 of ∇b.
+                unsafe { gemm(din, n, c1 - c0, input.as_ptr(), (1, din as isize), delta[c0..].as_ptr(), (dout as isize, 1), 0.0, gw_p.at(c0), dout as isize) };
+                let gb = unsafe { std::slice::from_raw_parts_mut(gb_p.at(c0), c1 - c0) };
+                gb.fill(0.0);
+                for r in delta.chunks_exact(dout) {
+                    gb.iter_mut().zip(&r[c0..c1]).for_each(|(s, v)| *s += v);
+                }
+            });
+            if l == 0 && g_in.is_none() {
+                break;
+            }
+            // G_{l-1} = Δ Wᵀ (n × din), split by rows, times φ'(Z_{l-1}) on the same rows.
+            let target: &mut Vec<f32> = &mut g_next;
+            target.resize(n * din, 0.0);
+            let (w, _) = self.layer(l);
+            let below = (l > 0).then(|| (&tape.acts[l], &tape.aux[l - 1]));
+            let blocks = blocks_for(n * din * dout, n);
+            let t_p = Shared(target.as_mut_ptr());
+            let act = self.act;
+            for_blocks(blocks, |i| {
+                let (r0, r1) = block(n, blocks, i);
+                if r0 == r1 {
+                    return;
+                }
+                // SAFETY: block i owns rows r0..r1 of the target.
+                let t = unsafe { std::slice::from_raw_parts_mut(t_p.at(r0 * din), (r1 - r0) * din) };
+                unsafe { gemm(r1 - r0, dout, din, delta[r0 * dout..].as_ptr(), (dout as isize, 1), w.as_ptr(), (1, dout as isize), 0.0, t.as_mut_ptr(), din as isize) };
+                if let Some((a, aux)) = below {
+                    let aux = if act == Act::Silu { &aux[r0 * din..r1 * din] } else { &[][..] };
+                    times_act_derivative(t, &a[r0 * din..r1 * din], aux, act);
+                }
+            });
+            std::mem::swap(&mut g, &mut g_next);
+            if l == 0 {
+                if let Some(gi) = g_in.take() {
+                    assert_eq!(gi.len(), n * din, "DenseNet::backward: g_in must be {n} × {din}");
+                    gi.copy_from_slice(&g);
+                }
+            }
+        }
+        tape.g = [g, g_next];
+    }
+
+    /// The outputs on `n` rows of `x` (inference: no tape kept).
+    pub fn predict(&self, x: &[f32], n: usize) -> Vec<f32> {
+        let mut tape = Tape::default();
+        self.forward(x, n, &mut tape);
+        std::mem::take(&mut tape.acts[self.n_layers()])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adam
+
+/// Adam with burn's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\varepsilon = 10^{-5}$) and
+/// burn's arithmetic: after $t$ steps,
+/// $$\theta \leftarrow \theta - \text{lr}\,\frac{m_t\sqrt{1-\beta_2^t}/(1-\beta_1^t)}{\sqrt{v_t} + \varepsilon\sqrt{1-\beta_2^t}}
+///   = \theta - \text{lr}\,\frac{\hat m_t}{\sqrt{\hat v_t}+\varepsilon},$$
+/// in one pass over all parameters.
+#[derive(Clone, Debug)]
+pub struct AdamState {
+    m: Vec<f32>,
+    v: Vec<f32>,
+    t: i32,
+}
+
+impl AdamState {
+    const BETA1: f32 = 0.9;
+    const BETA2: f32 = 0.999;
+    const EPS: f32 = 1e-5;
+
+    /// Zero moments for `n` parameters.
+    pub fn new(n: usize) -> AdamState {
+        AdamState { m: vec![0.0; n], v: vec![0.0; n], t: 0 }
+    }
+
+    /// The number of steps taken.
+    pub fn steps(&self) -> i32 {
+        self.t
+    }
+
+    /// One step on `params` with gradient `grad` and learning rate `lr`.
+    pub fn step(&mut self, params: &mut [f32], grad: &[f32], lr: f64) {
+        assert!(params.len() == self.m.len() && grad.len() == self.m.len(), "AdamState::step: {} parameters, got {} and {} gradients", self.m.len(), params.len(), grad.len());
+        self.t += 1;
+        let (b1, b2) = (Self::BETA1, Self::BETA2);
+        let bc2 = (1.0 - b2.powi(self.t)).sqrt();
+        let factor = bc2 / (1.0 - b1.powi(self.t));
+        let eps = Self::EPS * bc2;
+        let lr = lr as f32;
+        let n = params.len();
+        let blocks = blocks_for(8 * n, n);
+        let (p, m, v) = (Shared(params.as_mut_ptr()), Shared(self.m.as_mut_ptr()), Shared(self.v.as_mut_ptr()));
+        for_blocks(blocks, |i| {
+            let (a, b) = block(n, blocks, i);
+            // SAFETY: block i owns entries a..b of each buffer.
+            let (p, m, v) = unsafe {
+                (
+                    std::slice::from_raw_parts_mut(p.at(a), b - a),
+                    std::slice::from_raw_parts_mut(m.at(a), b - a),
+                    std::slice::from_raw_parts_mut(v.at(a), b - a),
+                )
+            };
+            adam_pass(p, m, v, &grad[a..b], [b1, b2, factor, eps, lr]);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_is_within_two_ulp_of_the_f64_exponential() {
+        // Oracle: f64 exp, rounded; 10⁵ points over the whole range the sigmoid uses.
+        for i in 0..=100_000 {
+            let x = -87.0 + 175.0 * i as f32 / 100_000.0;
+            let (got, want) = (exp_f32(x), (x as f64).exp());
+            let ulp = (want as f32).to_bits().abs_diff(got.to_bits());
+            assert!(ulp <= 2, "exp({x}) = {got}, exact {want} ({ulp} ulp)");
+        }
+        assert_eq!(exp_f32(0.0), 1.0);
+    }
+
+    #[test]
+    fn sigmoid_matches_the_closed_form_and_its_limits() {
+        for i in 0..=4000 {
+            let z = -100.0 + 0.05 * i as f32;
+            let s = sigmoid_f32(z) as f64;
+            let exact = 1.0 / (1.0 + (-(z as f64).clamp(-80.0, 80.0)).exp());
+            assert!((s - exact).abs() <= 4e-7 * exact, "σ({z}) = {s} vs {exact}");
+        }
+        assert_eq!(sigmoid_f32(100.0), 1.0);
+    }
+
+    #[test]
+    fn blocks_cover_every_row_once() {
+        for len in [1, 7, 8, 9, 100, 256, 257] {
+            for blocks in 1..6 {
+                let mut next = 0;
+                for i in 0..blocks {
+                    let (a, b) = block(len, blocks, i);
+                    assert!(a <= b && (a == next || a == b));
+                    next = next.max(b);
+                }
+                assert_eq!(next, len, "len {len}, {blocks} blocks");
+            }
+        }
+    }
+}
