@@ -4,13 +4,13 @@
 //! ## Reference
 //! Goodfellow, Bengio & Courville, *Deep Learning* (2016), ch. 6; Kingma & Ba (2015), *Adam*.
 
+use crate::nn::dense::{Act, AdamState, DenseNet, Tape};
 use crate::wire::{Value, WireError};
-use crate::{Inner, Train, registry};
-use burn::module::{AutodiffModule, Module};
+use crate::{Inner, registry};
+use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
-use burn::optim::{AdamConfig, GradientsParams, Optimizer};
 use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::Tensor;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -50,20 +50,19 @@ impl<B: Backend> Mlp<B> {
 /// A trained 1-D regressor $\hat f:\mathbb R\to\mathbb R$.
 #[derive(Debug)]
 pub struct Regressor {
-    model: Mlp<Inner>,
+    net: DenseNet,
 }
 
 impl Regressor {
     /// $\hat f$ at each point of `x`.
     pub fn predict(&self, x: &[f64]) -> Vec<f64> {
-        let device = Default::default();
-        let out = self.model.forward(column::<Inner>(x, &device));
-        out.into_data().to_vec::<f32>().expect("f32 output").into_iter().map(f64::from).collect()
+        let xs: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        self.net.predict(&xs, x.len()).into_iter().map(f64::from).collect()
     }
 
     /// Number of trainable parameters.
     pub fn n_params(&self) -> usize {
-        self.model.num_params()
+        self.net.params().len()
     }
 }
 
@@ -71,7 +70,8 @@ impl Regressor {
 pub use course::nn::FitReport;
 
 /// Fits an MLP with hidden widths `hidden` to `(x, y)` by full-batch Adam on the mean squared
-/// error, for `n_steps` steps at learning rate `lr`, from a seeded initialization.
+/// error, for `n_steps` steps at learning rate `lr`, from a seeded initialization (burn's, as
+/// ever; the steps run in the fused trainer of `crate::nn::dense`).
 ///
 /// # Panics
 /// If `x` and `y` differ in length or are empty, `hidden` is empty, or `lr <= 0`.
@@ -92,36 +92,38 @@ pub fn fit_regressor_1d(
     assert!(lr > 0.0 && lr.is_finite(), "fit_regressor_1d: lr must be > 0, got {lr}");
     let device = Default::default();
     let widths: Vec<usize> = std::iter::once(1).chain(hidden.iter().copied()).chain(std::iter::once(1)).collect();
-    let mut model = {
+    let mut net = {
         // burn's backend RNG is global: hold the lock from seeding to the last draw, so that
         // concurrent fits (tests run in threads) cannot interleave and every seed reproduces.
         let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        Train::seed(&device, seed);
-        let model = Mlp::<Train>::new(&widths, activation, &device);
+        Inner::seed(&device, seed);
+        let model = Mlp::<Inner>::new(&widths, activation, &device);
         // Parameters are initialized lazily, at first use: draw them now, under the lock.
         let _ = model.forward(Tensor::zeros([1, 1], &device));
-        model
+        DenseNet::from_linears(&model.layers, if activation == Activation::Tanh { Act::Tanh } else { Act::Relu })
     };
-    let mut optim = AdamConfig::new().init::<Train, Mlp<Train>>();
-    let (xt, yt) = (column::<Train>(x, &device), column::<Train>(y, &device));
+    let (xs, ys): (Vec<f32>, Vec<f32>) = (x.iter().map(|&v| v as f32).collect(), y.iter().map(|&v| v as f32).collect());
+    let n = x.len();
+    let mut adam = AdamState::new(net.params().len());
+    let (mut tape, mut grad, mut g_out) = (Tape::default(), vec![0.0; net.params().len()], vec![0.0f32; n]);
     let start = Instant::now();
     let mut losses = Vec::with_capacity(n_steps);
     for _ in 0..n_steps {
-        let err = model.forward(xt.clone()) - yt.clone();
-        let loss = (err.clone() * err).mean();
-        losses.push(f64::from(loss.clone().into_scalar()));
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optim.step(lr, model, grads);
+        net.forward(&xs, n, &mut tape);
+        // L = (1/n) Σ (f(x_i) − y_i)², ∂L/∂f(x_i) = (2/n)(f(x_i) − y_i).
+        let mut loss = 0.0f64;
+        for ((g, o), t) in g_out.iter_mut().zip(net.output(&tape)).zip(&ys) {
+            let e = o - t;
+            loss += f64::from(e * e);
+            *g = 2.0 / n as f32 * e;
+        }
+        losses.push(loss / n as f64);
+        net.backward(&mut tape, &g_out, &mut grad, None);
+        adam.step(net.params_mut(), &grad, lr);
     }
     let seconds = start.elapsed().as_secs_f64();
-    (Regressor { model: model.valid() }, FitReport { losses, seconds })
+    (Regressor { net }, FitReport { losses, seconds })
 }
-
-fn column<B: Backend>(v: &[f64], device: &B::Device) -> Tensor<B, 2> {
-    let data: Vec<f32> = v.iter().map(|&a| a as f32).collect();
-    Tensor::from_data(TensorData::new(data, [v.len(), 1]), device)
-}
-
 
 impl Activation {
     fn parse(name: &str) -> Result<Activation, WireError> {

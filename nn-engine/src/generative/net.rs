@@ -66,14 +66,14 @@ pub fn new_mlp<B: Backend>(dims: &[usize], kind: u8, seed: u64, device: &B::Devi
 }
 
 impl<B: Backend> Mlp<B> {
+    /// The linear layers, input first.
+    pub fn layers(&self) -> &[Linear<B>] {
+        &self.layers
+    }
+
     /// The same network as a [`DenseNet`] (the weights copied to the fused trainer).
     pub fn to_dense(&self) -> DenseNet {
-        let dims: Vec<usize> = std::iter::once(self.layers[0].weight.dims()[0]).chain(self.layers.iter().map(|l| l.weight.dims()[1])).collect();
-        let f32s = |t: Tensor<B, 1>| t.into_data().convert::<f32>().to_vec::<f32>().expect("f32 parameters");
-        let weights: Vec<Vec<f32>> = self.layers.iter().map(|l| f32s(l.weight.val().flatten(0, 1))).collect();
-        let biases: Vec<Vec<f32>> = self.layers.iter().map(|l| l.bias.as_ref().map_or_else(|| vec![0.0; l.weight.dims()[1]], |b| f32s(b.val()))).collect();
-        let act = Act::from_code(self.kind).expect("activation code checked at construction");
-        DenseNet::from_layers(&dims, act, &weights, &biases)
+        DenseNet::from_linears(&self.layers, Act::from_code(self.kind).expect("activation code checked at construction"))
     }
 }
 
