@@ -586,7 +586,8 @@ impl DenseNet {
 // ---------------------------------------------------------------------------------------------
 // Adam
 
-/// Adam with burn's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\varepsilon = 10^{-5}$) and
+/// Adam with burn's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\varepsilon = 10^{-5}$; the GANs
+/// set their own $\beta$s) and
 /// burn's arithmetic: after $t$ steps,
 /// $$\theta \leftarrow \theta - \text{lr}\,\frac{m_t\sqrt{1-\beta_2^t}/(1-\beta_1^t)}{\sqrt{v_t} + \varepsilon\sqrt{1-\beta_2^t}}
 ///   = \theta - \text{lr}\,\frac{\hat m_t}{\sqrt{\hat v_t}+\varepsilon},$$
@@ -596,16 +597,21 @@ pub struct AdamState {
     m: Vec<f32>,
     v: Vec<f32>,
     t: i32,
+    beta1: f32,
+    beta2: f32,
 }
 
 impl AdamState {
-    const BETA1: f32 = 0.9;
-    const BETA2: f32 = 0.999;
     const EPS: f32 = 1e-5;
 
-    /// Zero moments for `n` parameters.
+    /// Zero moments for `n` parameters, burn's default $\beta_1$, $\beta_2$.
     pub fn new(n: usize) -> AdamState {
-        AdamState { m: vec![0.0; n], v: vec![0.0; n], t: 0 }
+        AdamState::with_betas(n, 0.9, 0.999)
+    }
+
+    /// Zero moments for `n` parameters and the given $\beta_1$, $\beta_2$.
+    pub fn with_betas(n: usize, beta1: f32, beta2: f32) -> AdamState {
+        AdamState { m: vec![0.0; n], v: vec![0.0; n], t: 0, beta1, beta2 }
     }
 
     /// The number of steps taken.
@@ -617,7 +623,7 @@ impl AdamState {
     pub fn step(&mut self, params: &mut [f32], grad: &[f32], lr: f64) {
         assert!(params.len() == self.m.len() && grad.len() == self.m.len(), "AdamState::step: {} parameters, got {} and {} gradients", self.m.len(), params.len(), grad.len());
         self.t += 1;
-        let (b1, b2) = (Self::BETA1, Self::BETA2);
+        let (b1, b2) = (self.beta1, self.beta2);
         let bc2 = (1.0 - b2.powi(self.t)).sqrt();
         let factor = bc2 / (1.0 - b1.powi(self.t));
         let eps = Self::EPS * bc2;
