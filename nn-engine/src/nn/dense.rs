@@ -293,7 +293,7 @@ macro_rules! wide {
 /// # Safety
 /// The pointers must cover the strided extents; C must not overlap A or B.
 #[allow(clippy::too_many_arguments)]
-unsafe fn gemm(m: usize, k: usize, n: usize, a: *const f32, (rsa, csa): (isize, isize), b: *const f32, (rsb, csb): (isize, isize), beta: f32, c: *mut f32, rsc: isize) {
+pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: *const f32, (rsa, csa): (isize, isize), b: *const f32, (rsb, csb): (isize, isize), beta: f32, c: *mut f32, rsc: isize) {
     if m == 0 || n == 0 {
         return;
     }
