@@ -28,12 +28,10 @@ use ndarray::Array2;
 use std::time::Instant;
 #[cfg(test)]
 use {
-    super::convert::norm,
-    super::training::Layered,
     super::{Inner, Train},
     burn::module::{Module, Param},
     burn::nn::Linear,
-    burn::tensor::backend::{AutodiffBackend, Backend},
+    burn::tensor::backend::Backend,
     burn::tensor::ops::PadMode,
     burn::tensor::{Int, Tensor, TensorData, activation},
 };
@@ -116,13 +114,6 @@ impl<B: Backend> CnnNet<B> {
         let x = max_pool(activation::relu(self.conv2.forward(x)));
         let [b, h, w, c] = x.dims();
         self.fc.forward(x.reshape([b, h * w * c]))
-    }
-}
-
-#[cfg(test)]
-impl Layered for CnnNet<Train> {
-    fn layer_grad_norms(&self, grads: &<Train as AutodiffBackend>::Gradients) -> Vec<f64> {
-        [&self.conv1.weight, &self.conv2.weight, &self.fc.weight].iter().map(|p| p.val().grad(grads).map_or(0.0, norm)).collect()
     }
 }
 
