@@ -12,8 +12,8 @@ Prints a table and writes build/bench.json. All kernel measurements use a warm b
 and the compute speed of the course's own kernels against straightforward NumPy versions
 (benches/: an MLP training step, Euler–Maruyama on 10^5 paths, a 512×512 SVD, 10^6 Metropolis
 steps), as ratios, after checking that both sides computed the same thing; and the time of a
-training step of the course's networks against PyTorch on the CPU, on one thread each (the
-engine does not use more yet), after checking that both sides trained.
+training step of the course's networks against PyTorch on the CPU, with one thread and with
+every core on both sides, after checking that both sides trained.
 
   python tools/bench.py [all|training|kernels]     (make bench WHAT=…)
 """
@@ -152,14 +152,12 @@ TRAINING_LABELS = {
 }
 
 
-def training_vs_pytorch() -> dict:
+def training_vs_pytorch(threads: int) -> dict:
     """Times benches/training.rs (engine, release) and benches/training.py (PyTorch, in the
-    environment COURSE_BENCH_PYTHON) with the same threads, and checks that both trained (the
-    final value of each row, a loss or a distance, below its bound in TRAINED)."""
-    # The engine trains on one thread so far, so PyTorch gets one too (training.py reads
-    # COURSE_THREADS; pass more here once the engine uses more cores).
-    threads = "1"
-    env = dict(os.environ, COURSE_THREADS=threads)
+    environment COURSE_BENCH_PYTHON), both with `threads` threads (COURSE_THREADS, which both
+    read), and checks that both trained (the final value of each row, a loss or a distance,
+    below its bound in TRAINED)."""
+    env = dict(os.environ, COURSE_THREADS=str(threads))
     engine = json.loads(subprocess.run(
         ["cargo", "run", "--quiet", "--release", "--locked", "-p", "course", "--example", "training"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
@@ -175,16 +173,24 @@ def training_vs_pytorch() -> dict:
             "engine_final": e["final"], "torch_final": t["final"],
             "both_trained": max(e["final"], t["final"]) < TRAINED[k], "bound": TRAINED[k],
         })
-    return {"threads": int(threads), "torch": torch["torch"], "rows": rows}
+    return {"threads": threads, "torch": torch["torch"], "rows": rows}
 
 
-def print_training(training: dict) -> None:
-    print(f"\n{'training step (best of 3 runs)':<44} {'engine ms':>10} {'PyTorch ms':>11} {'engine/PyTorch':>15}  final values (bound)")
-    for r in training["rows"]:
-        print(f"{r['network']:<44} {1e3 * r['engine_seconds_per_step']:10.3f} {1e3 * r['torch_seconds_per_step']:11.3f} "
-              f"{r['engine_over_torch']:15.2f}  {r['engine_final']:.3g}, {r['torch_final']:.3g} (< {r['bound']:g})"
-              + ("" if r["both_trained"] else "  NOT TRAINED"))
-    print(f"(PyTorch {training['torch']} on the CPU; {training['threads']} thread on both sides)")
+def training_runs() -> list[dict]:
+    """The comparison on one thread, then on every core (once if the machine has one)."""
+    cores = os.cpu_count() or 1
+    return [training_vs_pytorch(t) for t in sorted({1, cores})]
+
+
+def print_training(runs: list[dict]) -> None:
+    for training in runs:
+        print(f"\n{'training step (best of 3 runs)':<44} {'engine ms':>10} {'PyTorch ms':>11} {'engine/PyTorch':>15}  final values (bound)")
+        for r in training["rows"]:
+            print(f"{r['network']:<44} {1e3 * r['engine_seconds_per_step']:10.3f} {1e3 * r['torch_seconds_per_step']:11.3f} "
+                  f"{r['engine_over_torch']:15.2f}  {r['engine_final']:.3g}, {r['torch_final']:.3g} (< {r['bound']:g})"
+                  + ("" if r["both_trained"] else "  NOT TRAINED"))
+        n = training["threads"]
+        print(f"(PyTorch {training['torch']} on the CPU; {n} thread{'s' if n > 1 else ''} on both sides)")
 
 
 def main(what: str = "all") -> None:
@@ -193,7 +199,7 @@ def main(what: str = "all") -> None:
     report = {"machine": {"cores": os.cpu_count(), "cpu": cpu_name(), "python": platform.python_version()}}
     if what in ("training", "kernels"):
         if what == "training":
-            report["training"] = training_vs_pytorch()
+            report["training"] = training_runs()
             print_training(report["training"])
         else:
             kernels, numpy_version = compute_kernels()
@@ -225,7 +231,7 @@ def main(what: str = "all") -> None:
         rows.append(("all notebooks", total, 15 * 60.0))
     kernels, numpy_version = compute_kernels()
     report["compute"] = {"numpy": numpy_version, "kernels": kernels}
-    report["training"] = training_vs_pytorch()
+    report["training"] = training_runs()
     report["measurements"] = [
         {"what": w, "seconds": None if v is None else round(v, 3), "target_seconds": t, "met": None if v is None or t is None else v <= t}
         for w, v, t in rows
@@ -255,7 +261,7 @@ def print_kernels(kernels: list[dict], numpy_version: str) -> None:
 def check_agreement(report: dict) -> None:
     if not all(k["results_agree"] for k in report.get("compute", {}).get("kernels", [])):
         raise SystemExit("bench: a Rust kernel and its NumPy version disagree (see the table)")
-    if not all(r["both_trained"] for r in report.get("training", {}).get("rows", [])):
+    if not all(r["both_trained"] for run in report.get("training", []) for r in run["rows"]):
         raise SystemExit("bench: a network did not train on one side (see the table)")
 
 
