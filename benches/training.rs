@@ -11,6 +11,7 @@
 //! Run: `cargo run --release -p course --example training` — prints one JSON object.
 
 use course::data::sequences::SequenceTask;
+use course::data::shapes::inside;
 use course::generative::gan::{Gan, GanConfig, GanKind};
 use course::generative::metrics::energy_distance;
 use course::generative::net::TimeMlp;
@@ -81,20 +82,6 @@ fn rotation_data(n: usize) -> (Array2<f64>, Vec<f64>, Array2<f64>) {
         if j == 0 { c * x[[i, 0]] - s * x[[i, 1]] } else { s * x[[i, 0]] + c * x[[i, 1]] }
     });
     (x, t, y)
-}
-
-/// Whether the point `(a, b)` (in units of the radius, `b` pointing down) lies in shape `label`:
-/// disk, square, triangle, cross, as in `course::data::shapes`.
-fn inside(label: usize, a: f64, b: f64) -> bool {
-    match label {
-        0 => a * a + b * b <= 1.0,
-        1 => a.abs() <= 0.8 && b.abs() <= 0.8,
-        2 => (0..3).all(|k| {
-            let t = PI / 2.0 + 2.0 * PI * k as f64 / 3.0;
-            a * t.cos() + b * t.sin() <= 0.5
-        }),
-        _ => (a.abs() <= 0.3 && b.abs() <= 1.0) || (b.abs() <= 0.3 && a.abs() <= 1.0),
-    }
 }
 
 /// `n` flattened `size × size` images of the four shapes of `course::data::shapes` (label

@@ -138,8 +138,9 @@ pub fn shapes(rng: &mut impl Rng, n_samples: usize, size: usize, noise: f64) -> 
     Shapes { images, labels, size }
 }
 
-/// Is the point `(a, b)` (in radii from the centre, `b` pointing down) inside shape `label`?
-fn inside(label: usize, a: f64, b: f64) -> bool {
+/// Is the point `(a, b)` (in radii from the centre, `b` pointing down) inside shape `label`
+/// (0 disk, 1 square, 2 triangle, 3 cross)?
+pub fn inside(label: usize, a: f64, b: f64) -> bool {
     match label {
         0 => a * a + b * b <= 1.0,
         1 => a.abs() <= 0.8 && b.abs() <= 0.8,
