@@ -155,6 +155,41 @@ pub fn montage(images: &[&Array2<f64>], gap: usize) -> Array2<f64> {
     out
 }
 
+/// Images stored one per row (each a flattened `side × side` picture, row by row), tiled
+/// `cols` to a row of the grid with a one-pixel gap (NaN, drawn blank), flipped for
+/// [`Plot::heatmap`](crate::plot::Plot::heatmap) like [`montage`]: the pictures appear upright.
+///
+/// # Panics
+/// If `rows` is empty, `cols` is 0 or a row does not have `side²` entries.
+///
+/// # Examples
+/// ```
+/// use ndarray::array;
+/// // Three 2 × 2 pictures, two to a row.
+/// let m = course::data::images::grid(&array![[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [0.0; 4]], 2, 2);
+/// assert_eq!(m.dim(), (5, 5));
+/// assert_eq!(m[[4, 0]], 1.0); // top-left pixel of the first picture
+/// assert_eq!(m[[3, 4]], 8.0); // bottom-right pixel of the second
+/// assert!(m[[2, 0]].is_nan() && m[[0, 3]].is_nan()); // the gap; no fourth picture
+/// ```
+pub fn grid(rows: &Array2<f64>, side: usize, cols: usize) -> Array2<f64> {
+    assert!(cols > 0, "grid: cols must be > 0, got 0");
+    assert!(rows.nrows() > 0, "grid: rows must hold at least one image");
+    assert_eq!(rows.ncols(), side * side, "grid: each row must be a side × side image ({} entries), got {}", side * side, rows.ncols());
+    let n_rows = rows.nrows().div_ceil(cols);
+    let (h, w) = (n_rows * (side + 1) - 1, cols * (side + 1) - 1);
+    let mut m = Array2::from_elem((h, w), f64::NAN);
+    for (k, img) in rows.rows().into_iter().enumerate() {
+        let (r0, c0) = ((k / cols) * (side + 1), (k % cols) * (side + 1));
+        for r in 0..side {
+            for c in 0..side {
+                m[[h - 1 - (r0 + r), c0 + c]] = img[side * r + c];
+            }
+        }
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

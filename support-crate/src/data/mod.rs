@@ -1,7 +1,9 @@
-//! Toy data sets generated in code, seeded: nothing is downloaded.
+//! Data sets: toy ones generated in code (seeded), and small real ones shipped with the course
+//! (`support-crate/data/`, read at compile time). Nothing is downloaded.
 //!
 //! Used in notebooks/00-welcome.ipynb and notebooks/01-perceptron-and-regression.ipynb.
 
+pub mod digits;
 pub mod images;
 mod regression;
 mod separable;

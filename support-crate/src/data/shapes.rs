@@ -73,22 +73,8 @@ impl Shapes {
     /// assert_eq!(m[[m.nrows() - 1, 0]], s.image(0)[[0, 0]]); // top-left pixel of image 0
     /// ```
     pub fn montage(&self, idx: &[usize], cols: usize) -> Array2<f64> {
-        assert!(cols > 0, "montage: cols must be > 0, got 0");
         assert!(!idx.is_empty(), "montage: idx must not be empty");
-        let rows = idx.len().div_ceil(cols);
-        let s = self.size;
-        let (h, w) = (rows * (s + 1) - 1, cols * (s + 1) - 1);
-        let mut m = Array2::from_elem((h, w), f64::NAN);
-        for (k, &i) in idx.iter().enumerate() {
-            let img = self.image(i);
-            let (r0, c0) = ((k / cols) * (s + 1), (k % cols) * (s + 1));
-            for r in 0..s {
-                for c in 0..s {
-                    m[[h - 1 - (r0 + r), c0 + c]] = img[[r, c]];
-                }
-            }
-        }
-        m
+        super::images::grid(&self.images.select(ndarray::Axis(0), idx), self.size, cols)
     }
 }
 
