@@ -5,7 +5,8 @@
 //! Each image is the count of "on" pixels in the 4 × 4 blocks of a 32 × 32 bitmap written by
 //! one of 13 people (the test half of the UCI set, as scikit-learn's `load_digits`).
 //!
-//! Used in notebooks/03-compression-and-low-rank.ipynb and notebooks/10-architectures.ipynb.
+//! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb and
+//! notebooks/23-variational-autoencoders.ipynb.
 
 use crate::rng::seeded;
 use ndarray::Array2;
