@@ -11,7 +11,7 @@
 //! Run: `cargo run --release -p course --example training` — prints one JSON object.
 
 use course::data::sequences::SequenceTask;
-use course::data::shapes::inside;
+use course::data::shapes::subsamples_inside;
 use course::generative::gan::{Gan, GanConfig, GanKind};
 use course::generative::metrics::energy_distance;
 use course::generative::net::TimeMlp;
@@ -96,13 +96,7 @@ fn shape_images(n: usize, size: usize, noise: f64) -> (Array2<f64>, Vec<usize>) 
         let (cx, cy) = (radius + (s - 2.0 * radius) * uniform(i + 1, 3), radius + (s - 2.0 * radius) * uniform(i + 1, 5));
         for r in 0..size {
             for c in 0..size {
-                let mut hits = 0;
-                for sr in 0..3 {
-                    for sc in 0..3 {
-                        let (x, y) = (c as f64 + (sc as f64 + 0.5) / 3.0 - cx, r as f64 + (sr as f64 + 0.5) / 3.0 - cy);
-                        hits += usize::from(inside(i % 4, x / radius, y / radius));
-                    }
-                }
+                let hits = subsamples_inside(i % 4, radius, (cx, cy), r, c);
                 let k = i * size * size + r * size + c + 1;
                 images[[i, r * size + c]] = hits as f64 / 9.0 + noise * 3f64.sqrt() * (2.0 * uniform(k, 7) - 1.0);
             }

@@ -104,19 +104,8 @@ pub fn shapes(rng: &mut impl Rng, n_samples: usize, size: usize, noise: f64) -> 
         let (cx, cy) = (rng.random_range(radius..s - radius), rng.random_range(radius..s - radius));
         for r in 0..size {
             for c in 0..size {
-                let mut cover = 0.0;
-                for sr in 0..3 {
-                    for sc in 0..3 {
-                        let (x, y) = (c as f64 + (sc as f64 + 0.5) / 3.0 - cx, r as f64 + (sr as f64 + 0.5) / 3.0 - cy);
-                        // Coordinates relative to the centre, in units of the radius (b points down).
-                        let (a, b) = (x / radius, y / radius);
-                        if inside(label, a, b) {
-                            cover += 1.0 / 9.0;
-                        }
-                    }
-                }
                 let z: f64 = StandardNormal.sample(rng);
-                images[[i, r * size + c]] = cover + noise * z;
+                images[[i, r * size + c]] = subsamples_inside(label, radius, (cx, cy), r, c) as f64 / 9.0 + noise * z;
             }
         }
         labels.push(label);
@@ -124,9 +113,24 @@ pub fn shapes(rng: &mut impl Rng, n_samples: usize, size: usize, noise: f64) -> 
     Shapes { images, labels, size }
 }
 
+/// How many of the 3 × 3 subsamples of pixel `(r, c)` (row `r` from the top) lie inside shape
+/// `label` of the given `radius` centred at `(cx, cy)` (in pixels, `x` along a row): nine times
+/// the pixel's anti-aliased grey level.
+pub fn subsamples_inside(label: usize, radius: f64, (cx, cy): (f64, f64), r: usize, c: usize) -> usize {
+    let mut hits = 0;
+    for sr in 0..3 {
+        for sc in 0..3 {
+            let (x, y) = (c as f64 + (sc as f64 + 0.5) / 3.0 - cx, r as f64 + (sr as f64 + 0.5) / 3.0 - cy);
+            // Coordinates relative to the centre, in units of the radius (b points down).
+            hits += usize::from(inside(label, x / radius, y / radius));
+        }
+    }
+    hits
+}
+
 /// Is the point `(a, b)` (in radii from the centre, `b` pointing down) inside shape `label`
 /// (0 disk, 1 square, 2 triangle, 3 cross)?
-pub fn inside(label: usize, a: f64, b: f64) -> bool {
+fn inside(label: usize, a: f64, b: f64) -> bool {
     match label {
         0 => a * a + b * b <= 1.0,
         1 => a.abs() <= 0.8 && b.abs() <= 0.8,
