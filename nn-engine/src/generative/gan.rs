@@ -26,7 +26,8 @@
 //!
 //! Used in notebooks/24-gans-and-wasserstein-gans.ipynb (through `course::generative::gan`).
 
-use super::net::{f32_rows, gather, new_mlp};
+use super::net::new_mlp;
+use crate::nn::convert::{f32_rows, gather};
 use crate::Inner;
 use crate::nn::dense::{AdamState, DenseNet, Tape};
 use crate::registry;
@@ -211,12 +212,6 @@ struct Report {
     seconds: f64,
 }
 
-fn generate(generator: &DenseNet, z: &Array2<f64>) -> Array2<f64> {
-    let out = generator.predict(&f32_rows(z), z.nrows());
-    let d = *generator.dims().last().expect("dims");
-    Array2::from_shape_fn((z.nrows(), d), |(i, j)| f64::from(out[i * d + j]))
-}
-
 fn train(data: &Array2<f64>, c: &Config) -> (GanModel, Report) {
     let device = Default::default();
     let (n, d) = data.dim();
@@ -242,7 +237,7 @@ fn train(data: &Array2<f64>, c: &Config) -> (GanModel, Report) {
     for step in 0..=c.n_steps {
         if c.n_snapshot > 0 && (step == c.n_steps || (c.snapshot_every > 0 && step % c.snapshot_every == 0)) {
             rep.snapshot_steps.push(step);
-            rep.snapshots.push(generate(&generator, &z_fixed));
+            rep.snapshots.push(generator.predict_rows(&z_fixed));
         }
         if step == c.n_steps {
             break;
@@ -385,7 +380,7 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
             let (n, seed) = (a[1].usize()?, a[2].u64()?);
             registry::with(a[0].u64()?, |m: &GanModel| {
                 let generator = m.generator.as_ref().ok_or_else(|| WireError("gan_sample: this model has no generator (a lone discriminator)".into()))?;
-                Ok(generate(generator, &normals(&mut seeded(seed), n, m.z_dim)).to_wire())
+                Ok(generator.predict_rows(&normals(&mut seeded(seed), n, m.z_dim)).to_wire())
             })?
         })(),
         "gan_critic" => (|| {
@@ -395,7 +390,7 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
                 if x.ncols() != m.x_dim {
                     return Err(WireError(format!("gan_critic: x must have {} columns, got {}", m.x_dim, x.ncols())));
                 }
-                Ok(m.critic.predict(&f32_rows(&x), x.nrows()).into_iter().map(f64::from).collect::<Vec<f64>>().into())
+                Ok(m.critic.predict_rows(&x).into_raw_vec_and_offset().0.into())
             })?
         })(),
         _ => return None,

@@ -12,6 +12,7 @@
 //! Hidden layers use SiLU $z\,\sigma(z)$ (smooth, so that the learned fields can be
 //! differentiated along trajectories), ReLU or tanh.
 
+use crate::nn::convert::{f32_rows, gather};
 use crate::nn::dense::{Act, AdamState, DenseNet, Tape};
 use crate::registry;
 use crate::rng::seeded;
@@ -132,26 +133,8 @@ impl AdamNet {
         losses
     }
 
-    fn predict(&self, x: &Array2<f64>) -> Array2<f64> {
-        let out = self.net.predict(&f32_rows(x), x.nrows());
-        Array2::from_shape_fn((x.nrows(), *self.net.dims().last().expect("dims")), |(i, j)| f64::from(out[i * self.net.dims()[self.net.dims().len() - 1] + j]))
-    }
-
     fn dims(&self) -> &[usize] {
         self.net.dims()
-    }
-}
-
-/// A matrix's entries in `f32`, row-major.
-pub(crate) fn f32_rows(a: &Array2<f64>) -> Vec<f32> {
-    a.iter().map(|&v| v as f32).collect()
-}
-
-/// Rows `idx` of the row-major `?× d` matrix `src`, into `out`.
-pub(crate) fn gather(src: &[f32], d: usize, idx: &[usize], out: &mut Vec<f32>) {
-    out.clear();
-    for &i in idx {
-        out.extend_from_slice(&src[i * d..(i + 1) * d]);
     }
 }
 
@@ -205,7 +188,7 @@ pub fn dispatch(op: &str, args: &Value) -> Option<Result<Value, WireError>> {
                 if x.ncols() != m.dims()[0] {
                     return Err(WireError(format!("net_predict: x must have {} columns, got {}", m.dims()[0], x.ncols())));
                 }
-                Ok(m.predict(&x).to_wire())
+                Ok(m.net.predict_rows(&x).to_wire())
             })?
         })(),
         "net_n_params" => registry::with(match args.u64() {

@@ -10,7 +10,8 @@
 //! mathematics (ELBO estimates, sampling, the closed forms) lives in `course::generative::vae`
 //! in `f64`; this file owns the networks and the optimizer, and keeps Adam's state between calls.
 
-use super::net::{f32_rows, gather, new_mlp};
+use super::net::new_mlp;
+use crate::nn::convert::{f32_rows, gather};
 use crate::Inner;
 use crate::nn::dense::{AdamState, DenseNet, Tape};
 use crate::registry;
@@ -157,20 +158,14 @@ impl Vae {
     }
 
     fn encode(&self, x: &Array2<f64>) -> (Array2<f64>, Array2<f64>) {
-        let (n, k) = (x.nrows(), self.latent);
-        let h = self.encoder.predict(&f32_rows(x), n);
-        let part = |off: usize| Array2::from_shape_fn((n, k), |(i, j)| f64::from(h[i * 2 * k + off + j]));
-        (part(0), part(k))
+        let h = self.encoder.predict_rows(x);
+        let k = self.latent;
+        (h.slice(ndarray::s![.., ..k]).to_owned(), h.slice(ndarray::s![.., k..]).to_owned())
     }
 
     fn decode(&self, z: &Array2<f64>) -> Array2<f64> {
-        let (n, d) = (z.nrows(), self.dim);
-        let out = self.decoder.predict(&f32_rows(z), n);
-        let bernoulli = self.kind == BERNOULLI;
-        Array2::from_shape_fn((n, d), |(i, j)| {
-            let o = f64::from(out[i * d + j]);
-            if bernoulli { 1.0 / (1.0 + (-o).exp()) } else { o }
-        })
+        let out = self.decoder.predict_rows(z);
+        if self.kind == BERNOULLI { out.mapv_into(|o| 1.0 / (1.0 + (-o).exp())) } else { out }
     }
 
     fn scales(&self) -> Vec<f64> {

@@ -19,13 +19,12 @@
 //!
 //! Used in notebooks/10-architectures.ipynb.
 
-use super::dense::{AdamState, gemm};
-use super::training::minibatch;
-use super::{CnnConfig, Init, OptimizerKind, TrainConfig, TrainReport};
-use crate::generative::net::gather;
+use super::convert::{f32_rows, gather};
+use super::dense::{gemm, linear_forward, linear_grads};
+use super::training::fused_loop;
+use super::{CnnConfig, Init, TrainConfig, TrainReport};
 use crate::rng::seeded;
 use ndarray::Array2;
-use std::time::Instant;
 #[cfg(test)]
 use {
     super::{Inner, Train},
@@ -187,10 +186,7 @@ impl CnnParams {
         conv_relu(&pooled, b, s / 2, c1, w2, b2, &mut tape.patches[1], &mut tape.relu[1]);
         max_pool_f32(&tape.relu[1], b, s / 2, c2, &mut tape.flat, &mut tape.arg[1]);
         let (wf, bf) = self.weights(2);
-        let (flat, k) = (wf.len() / bf.len(), bf.len());
-        tape.logits.resize(b * k, 0.0);
-        unsafe { gemm(b, flat, k, tape.flat.as_ptr(), (flat as isize, 1), wf.as_ptr(), (k as isize, 1), 0.0, tape.logits.as_mut_ptr(), k as isize) };
-        tape.logits.chunks_exact_mut(k).for_each(|r| r.iter_mut().zip(bf).for_each(|(v, c)| *v += c));
+        linear_forward(&tape.flat, b, wf, bf, &mut tape.logits);
     }
 
     /// The mean cross-entropy of the last forward pass against `labels`, and its gradient in
@@ -235,13 +231,6 @@ impl CnnParams {
         linear_grads(&tape.patches[0], &dz1, b * s * s, r1, c1, gw, gb);
         loss / b as f64
     }
-}
-
-/// `∇W = Aᵀ Δ` (`a` is `n × din`, `delta` `n × dout`) and `∇b = Δᵀ 1`.
-fn linear_grads(a: &[f32], delta: &[f32], n: usize, din: usize, dout: usize, gw: &mut [f32], gb: &mut [f32]) {
-    unsafe { gemm(din, n, dout, a.as_ptr(), (1, din as isize), delta.as_ptr(), (dout as isize, 1), 0.0, gw.as_mut_ptr(), dout as isize) };
-    gb.fill(0.0);
-    delta.chunks_exact(dout).for_each(|r| gb.iter_mut().zip(r).for_each(|(s, v)| *s += v));
 }
 
 /// A 3 × 3 "same" convolution of `b` NHWC maps `h × h × c_in`, plus bias, ReLU: the patches
@@ -349,8 +338,7 @@ impl Cnn {
         let s = self.params.cfg.size;
         assert_eq!(images.ncols(), s * s, "Cnn: images must have size² = {} columns, got {}", s * s, images.ncols());
         let mut tape = CnnTape::default();
-        let x: Vec<f32> = images.iter().map(|&v| v as f32).collect();
-        self.params.forward(&x, images.nrows(), &mut tape);
+        self.params.forward(&f32_rows(images), images.nrows(), &mut tape);
         let k = self.params.cfg.n_classes;
         Array2::from_shape_fn((images.nrows(), k), |(i, j)| f64::from(tape.logits[i * k + j]))
     }
@@ -424,31 +412,17 @@ pub fn train_cnn(images: &Array2<f64>, labels: &[usize], cfg: &CnnConfig, tc: &T
         panic!("train_cnn: labels must be < n_classes = {}, got {l}", cfg.n_classes);
     }
     let mut params = CnnParams::new(cfg, tc.seed);
-    let xf: Vec<f32> = images.iter().map(|&v| v as f32).collect();
-    let mut adam = AdamState::new(params.theta.len());
-    let (mut tape, mut grad) = (CnnTape::default(), vec![0.0f32; params.theta.len()]);
-    // Batches have their own stream, distinct from the initialization's (as `train_loop`).
-    let mut rng = seeded(tc.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1));
-    let start = Instant::now();
-    let (mut losses, mut grad_norms) = (Vec::with_capacity(tc.n_steps), Vec::with_capacity(tc.n_steps));
-    let (mut xb, mut yb) = (Vec::new(), Vec::new());
-    for _ in 0..tc.n_steps {
-        let batch = minibatch(&mut rng, images.nrows(), tc.batch_size);
-        gather(&xf, s * s, &batch, &mut xb);
+    let xf = f32_rows(images);
+    let weights: Vec<std::ops::Range<usize>> = CnnParams::layout(cfg).iter().map(|&(o, r, c)| o..o + r * c).collect();
+    let (mut tape, mut xb, mut yb) = (CnnTape::default(), Vec::new(), Vec::new());
+    let report = fused_loop(&mut params, |p| &mut p.theta, &weights, tc, images.nrows(), |p, batch, grad| {
+        gather(&xf, s * s, batch, &mut xb);
         yb.clear();
         yb.extend(batch.iter().map(|&i| labels[i]));
-        params.forward(&xb, batch.len(), &mut tape);
-        losses.push(params.backward(&tape, &yb, &mut grad));
-        grad_norms.push(
-            CnnParams::layout(cfg).iter().map(|&(o, r, c)| grad[o..o + r * c].iter().map(|&g| f64::from(g).powi(2)).sum::<f64>().sqrt()).collect::<Vec<f64>>(),
-        );
-        match tc.optimizer {
-            OptimizerKind::Sgd => params.theta.iter_mut().zip(&grad).for_each(|(p, g)| *p -= tc.lr as f32 * g),
-            OptimizerKind::Adam => adam.step(&mut params.theta, &grad, tc.lr),
-        }
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    (Cnn { params }, TrainReport { losses, grad_norms, seconds })
+        p.forward(&xb, batch.len(), &mut tape);
+        p.backward(&tape, &yb, grad)
+    });
+    (Cnn { params }, report)
 }
 
 #[cfg(test)]

@@ -3,12 +3,24 @@
 use super::Inner;
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
-use ndarray::Array2;
+use ndarray::{Array2, ArrayBase, Data, Dimension};
+
+/// An array's entries in `f32`, in row-major order (the fused trainers' input).
+pub(crate) fn f32_rows<S: Data<Elem = f64>, D: Dimension>(a: &ArrayBase<S, D>) -> Vec<f32> {
+    a.iter().map(|&v| v as f32).collect()
+}
+
+/// Rows `idx` of the row-major `? × d` matrix `src`, into `out` (a minibatch).
+pub(crate) fn gather(src: &[f32], d: usize, idx: &[usize], out: &mut Vec<f32>) {
+    out.clear();
+    for &i in idx {
+        out.extend_from_slice(&src[i * d..(i + 1) * d]);
+    }
+}
 
 /// An `n × d` matrix as a burn tensor `[n, d]` in `f32`.
 pub(crate) fn matrix<B: Backend>(a: &Array2<f64>, device: &B::Device) -> Tensor<B, 2> {
-    let data: Vec<f32> = a.iter().map(|&v| v as f32).collect();
-    Tensor::from_data(TensorData::new(data, [a.nrows(), a.ncols()]), device)
+    Tensor::from_data(TensorData::new(f32_rows(a), [a.nrows(), a.ncols()]), device)
 }
 
 /// Selected rows of a matrix as a burn tensor `[idx.len(), d]`.

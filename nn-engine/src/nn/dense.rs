@@ -28,9 +28,11 @@
 //! holds it). The threads are `COURSE_THREADS` if set, else all the cores; small products run
 //! on the calling thread alone, where waking another costs more than it saves.
 
+use super::convert::f32_rows;
 use burn::nn::Linear;
 use burn::tensor::Tensor;
 use burn::tensor::backend::Backend;
+use ndarray::Array2;
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -298,6 +300,22 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: *const f32, (rsa, csa
         return;
     }
     unsafe { matrixmultiply::sgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, beta, c, rsc, 1) }
+}
+
+/// A linear layer on `n` rows: `out = x W + 1 bᵀ` (`x` is `n × din`, `w` `din × dout`).
+pub(crate) fn linear_forward(x: &[f32], n: usize, w: &[f32], b: &[f32], out: &mut Vec<f32>) {
+    let (din, dout) = (w.len() / b.len(), b.len());
+    out.resize(n * dout, 0.0);
+    unsafe { gemm(n, din, dout, x.as_ptr(), (din as isize, 1), w.as_ptr(), (dout as isize, 1), 0.0, out.as_mut_ptr(), dout as isize) };
+    out.chunks_exact_mut(dout).for_each(|r| r.iter_mut().zip(b).for_each(|(v, c)| *v += c));
+}
+
+/// A linear layer's gradients: `∇W = xᵀ Δ` (`x` is `n × din`, `delta` `n × dout`) and
+/// `∇b = Δᵀ 1`, overwriting `gw` and `gb`.
+pub(crate) fn linear_grads(x: &[f32], delta: &[f32], n: usize, din: usize, dout: usize, gw: &mut [f32], gb: &mut [f32]) {
+    unsafe { gemm(din, n, dout, x.as_ptr(), (1, din as isize), delta.as_ptr(), (dout as isize, 1), 0.0, gw.as_mut_ptr(), dout as isize) };
+    gb.fill(0.0);
+    delta.chunks_exact(dout).for_each(|r| gb.iter_mut().zip(r).for_each(|(s, v)| *s += v));
 }
 
 /// $e^x$ in `f32` for $x\in[-87, 88]$, to within 2 ulp (Cephes' `expf`: $x = n\ln 2 + r$,
@@ -580,6 +598,13 @@ impl DenseNet {
         let mut tape = Tape::default();
         self.forward(x, n, &mut tape);
         std::mem::take(&mut tape.acts[self.n_layers()])
+    }
+
+    /// The outputs on the rows of `x`, as an `n × d_L` matrix in `f64`.
+    pub fn predict_rows(&self, x: &Array2<f64>) -> Array2<f64> {
+        let out = self.predict(&f32_rows(x), x.nrows());
+        let d = self.dims[self.n_layers()];
+        Array2::from_shape_fn((x.nrows(), d), |(i, j)| f64::from(out[i * d + j]))
     }
 }
 

@@ -25,11 +25,11 @@
 //! Used in notebooks/10-architectures.ipynb.
 
 use super::convert::{norm, to_array2};
-use super::dense::{AdamState, gemm};
-use super::training::minibatch;
-use super::{Cell, Inner, Init, OptimizerKind, RecurrentConfig, Train};
+use super::convert::{f32_rows, gather};
+use super::dense::{gemm, linear_forward, linear_grads};
+use super::training::fused_loop;
+use super::{Cell, Inner, Init, RecurrentConfig, Train};
 use super::{TrainConfig, TrainReport};
-use crate::generative::net::gather;
 use crate::data::sequences::SequenceTask;
 use crate::rng::seeded;
 use burn::module::{AutodiffModule, Module, Param};
@@ -207,32 +207,16 @@ pub fn train_recurrent(cfg: &RecurrentConfig, task: &SequenceTask, tc: &TrainCon
     let net = RecurrentNet::<Train>::new(cfg, tc.seed, &Default::default());
     let mut params = Unrolled::from_net(&net, cfg);
     let (d, t_len, dout) = (cfg.dim_in, task.seq_len(), cfg.dim_out);
-    let xs: Vec<f32> = task.inputs.iter().map(|&v| v as f32).collect();
-    let ys: Vec<f32> = task.targets.iter().map(|&v| v as f32).collect();
-    let mut adam = AdamState::new(params.theta.len());
-    let mut grad = vec![0.0f32; params.theta.len()];
-    let mut tape = UnrolledTape::default();
-    // Batches have their own stream, distinct from the initialization's (as `train_loop`).
-    let mut rng = seeded(tc.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1));
-    let start = std::time::Instant::now();
-    let (mut losses, mut grad_norms) = (Vec::with_capacity(tc.n_steps), Vec::with_capacity(tc.n_steps));
-    let (mut xb, mut yb) = (Vec::new(), Vec::new());
-    for _ in 0..tc.n_steps {
-        let batch = minibatch(&mut rng, task.n_samples(), tc.batch_size);
-        gather(&xs, t_len * d, &batch, &mut xb);
-        gather(&ys, dout, &batch, &mut yb);
-        params.forward(&xb, batch.len(), t_len, &mut tape);
-        losses.push(params.backward(&tape, &yb, &mut grad));
-        let [(a, b), (c, e), (f, g)] = params.weight_ranges();
-        let norm = |r: std::ops::Range<usize>| grad[r].iter().map(|&v| f64::from(v).powi(2)).sum::<f64>().sqrt();
-        grad_norms.push(vec![norm(a..b), norm(c..e), norm(f..g)]);
-        match tc.optimizer {
-            OptimizerKind::Sgd => params.theta.iter_mut().zip(&grad).for_each(|(p, g)| *p -= tc.lr as f32 * g),
-            OptimizerKind::Adam => adam.step(&mut params.theta, &grad, tc.lr),
-        }
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    (RecurrentModel { net: params.into_net(net), config: *cfg }, TrainReport { losses, grad_norms, seconds })
+    let (xs, ys) = (f32_rows(&task.inputs), f32_rows(&task.targets));
+    let weights = params.weight_ranges();
+    let (mut tape, mut xb, mut yb) = (UnrolledTape::default(), Vec::new(), Vec::new());
+    let report = fused_loop(&mut params, |p| &mut p.theta, &weights, tc, task.n_samples(), |p, batch, grad| {
+        gather(&xs, t_len * d, batch, &mut xb);
+        gather(&ys, dout, batch, &mut yb);
+        p.forward(&xb, batch.len(), t_len, &mut tape);
+        p.backward(&tape, &yb, grad)
+    });
+    (RecurrentModel { net: params.into_net(net), config: *cfg }, report)
 }
 
 /// The parameters of a recurrent network in one buffer, for training: $W_x$ (`dim_in × G·n`),
@@ -276,9 +260,9 @@ impl Unrolled {
     }
 
     /// The index ranges of the three weight matrices (for the report's gradient norms).
-    fn weight_ranges(&self) -> [(usize, usize); 3] {
+    fn weight_ranges(&self) -> [std::ops::Range<usize>; 3] {
         let [w_x, b, w_h, w_o, b_o, _] = self.offsets();
-        [(w_x, b), (w_h, w_o), (w_o, b_o)]
+        [w_x..b, w_h..w_o, w_o..b_o]
     }
 
     fn from_net(net: &RecurrentNet<Train>, cfg: &RecurrentConfig) -> Unrolled {
@@ -310,7 +294,7 @@ impl Unrolled {
     /// The forward pass on `b` sequences `x` (`[b, T, dim_in]` row-major).
     fn forward(&self, x: &[f32], b: usize, t_len: usize, tape: &mut UnrolledTape) {
         let [w_x, bias, w_h, w_o, b_o, end] = self.offsets();
-        let (d, n, gn, dout) = (self.cfg.dim_in, self.cfg.hidden, self.gn(), self.cfg.dim_out);
+        let (d, n, gn) = (self.cfg.dim_in, self.cfg.hidden, self.gn());
         let lstm = self.cfg.cell == Cell::Lstm;
         tape.b = b;
         tape.t_len = t_len;
@@ -352,16 +336,14 @@ impl Unrolled {
             tape.c[t + 1] = c;
             tape.h[t + 1] = h;
         }
-        tape.out.resize(b * dout, 0.0);
-        unsafe { gemm(b, n, dout, tape.h[t_len].as_ptr(), (n as isize, 1), self.theta[w_o..].as_ptr(), (dout as isize, 1), 0.0, tape.out.as_mut_ptr(), dout as isize) };
-        tape.out.chunks_exact_mut(dout).for_each(|r| r.iter_mut().zip(&self.theta[b_o..end]).for_each(|(v, c)| *v += c));
+        linear_forward(&tape.h[t_len], b, &self.theta[w_o..b_o], &self.theta[b_o..end], &mut tape.out);
     }
 
     /// The mean squared error of the last forward pass against `y` (`[b, dim_out]`, the mean
     /// over all entries, as burn's `.square().mean()`) and its gradient (`grad`, same layout),
     /// by backpropagation through time.
     fn backward(&self, tape: &UnrolledTape, y: &[f32], grad: &mut [f32]) -> f64 {
-        let [w_x, bias, w_h, w_o, b_o, end] = self.offsets();
+        let [w_x, _, w_h, w_o, _, end] = self.offsets();
         let (d, n, gn, dout) = (self.cfg.dim_in, self.cfg.hidden, self.gn(), self.cfg.dim_out);
         let (b, t_len) = (tape.b, tape.t_len);
         let lstm = self.cfg.cell == Cell::Lstm;
@@ -377,10 +359,11 @@ impl Unrolled {
                 (2.0 * e / m) as f32
             })
             .collect();
-        grad.fill(0.0);
+        // ∇W_h accumulates over the steps below.
+        grad[w_h..w_o].fill(0.0);
         // Readout: ∇W_o = h_Tᵀ dy, ∇b_o = dyᵀ1, ∂h_T = dy W_oᵀ.
-        unsafe { gemm(n, b, dout, tape.h[t_len].as_ptr(), (1, n as isize), dy.as_ptr(), (dout as isize, 1), 0.0, grad[w_o..].as_mut_ptr(), dout as isize) };
-        dy.chunks_exact(dout).for_each(|r| grad[b_o..end].iter_mut().zip(r).for_each(|(s, v)| *s += v));
+        let (gw, gb) = grad[w_o..end].split_at_mut(n * dout);
+        linear_grads(&tape.h[t_len], &dy, b, n, dout, gw, gb);
         let mut dh = vec![0.0f32; b * n];
         unsafe { gemm(b, dout, n, dy.as_ptr(), (dout as isize, 1), self.theta[w_o..].as_ptr(), (1, dout as isize), 0.0, dh.as_mut_ptr(), n as isize) };
         let mut dc = vec![0.0f32; b * n];
@@ -415,8 +398,8 @@ impl Unrolled {
             }
         }
         // ∇W_x = Xᵀ dpre (all steps), ∇b = dpreᵀ1.
-        unsafe { gemm(d, b * t_len, gn, tape.x.as_ptr(), (1, d as isize), dpre_all.as_ptr(), (gn as isize, 1), 0.0, grad[w_x..].as_mut_ptr(), gn as isize) };
-        dpre_all.chunks_exact(gn).for_each(|r| grad[bias..w_h].iter_mut().zip(r).for_each(|(s, v)| *s += v));
+        let (gw, gb) = grad[w_x..w_h].split_at_mut(d * gn);
+        linear_grads(&tape.x, &dpre_all, b * t_len, d, gn, gw, gb);
         loss / m
     }
 }

@@ -17,6 +17,8 @@ use burn::module::AutodiffModule;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer, SgdConfig};
 use burn::tensor::Tensor;
 use burn::tensor::backend::AutodiffBackend;
+use super::dense::AdamState;
+use std::ops::Range;
 use std::time::Instant;
 
 /// A model the loop can train: it knows which of its tensors are "the weights of layer l".
@@ -67,6 +69,38 @@ where
     }
     let seconds = start.elapsed().as_secs_f64();
     (model, TrainReport { losses, grad_norms, seconds })
+}
+
+/// The loop of [`train_loop`] for a model trained in fused `f32` passes (`cnn.rs`,
+/// `recurrent.rs`): the same minibatch stream, the loss before each step, the norms of the
+/// gradient over the index ranges `weights` of the parameters, then an SGD or Adam step
+/// (burn's `Sgd` and `Adam` defaults). `loss_grad(model, batch, grad)` returns the minibatch
+/// loss and writes its gradient; `theta(model)` is the parameter buffer, in the same layout.
+pub(crate) fn fused_loop<M>(
+    model: &mut M,
+    theta: fn(&mut M) -> &mut [f32],
+    weights: &[Range<usize>],
+    tc: &TrainConfig,
+    n_train: usize,
+    mut loss_grad: impl FnMut(&M, &[usize], &mut [f32]) -> f64,
+) -> TrainReport {
+    let n_params = theta(model).len();
+    let (mut adam, mut grad) = (AdamState::new(n_params), vec![0.0f32; n_params]);
+    // Batches have their own stream, distinct from the initialization's (as in `run`).
+    let mut rng = seeded(tc.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1));
+    let start = Instant::now();
+    let (mut losses, mut grad_norms) = (Vec::with_capacity(tc.n_steps), Vec::with_capacity(tc.n_steps));
+    for _ in 0..tc.n_steps {
+        let batch = minibatch(&mut rng, n_train, tc.batch_size);
+        losses.push(loss_grad(model, &batch, &mut grad));
+        grad_norms.push(weights.iter().map(|r| grad[r.clone()].iter().map(|&g| f64::from(g).powi(2)).sum::<f64>().sqrt()).collect());
+        let theta = theta(model);
+        match tc.optimizer {
+            OptimizerKind::Sgd => theta.iter_mut().zip(&grad).for_each(|(p, g)| *p -= tc.lr as f32 * g),
+            OptimizerKind::Adam => adam.step(theta, &grad, tc.lr),
+        }
+    }
+    TrainReport { losses, grad_norms, seconds: start.elapsed().as_secs_f64() }
 }
 
 #[cfg(test)]
