@@ -7,6 +7,7 @@
 //! | `mmd` | MMD² with the Gaussian kernel of bandwidth $h$, biased and unbiased; the median heuristic |
 //! | `sliced_wasserstein` | exact 1-D $W_p$ by sorting / quantile functions; sliced $W_p$ over seeded directions |
 //! | `gaussian_fit` | the baseline every model must beat: a Gaussian fitted to the data |
+//! | `frechet` | the Fréchet (2-Wasserstein) distance between Gaussians fitted to two samples (FID's) |
 //!
 //! All three distances are zero when the two distributions agree and are invariant under a
 //! permutation of either sample; energy distance and MMD² are computed in $O((n+m)^2\,\text{dim})$
@@ -15,11 +16,13 @@
 //! Used in notebooks/23-variational-autoencoders.ipynb to notebooks/31-capstone-and-journal-club.ipynb.
 
 mod energy_distance;
+mod frechet;
 mod gaussian_fit;
 mod mmd;
 mod sliced_wasserstein;
 
 pub use energy_distance::{energy_distance, energy_distance_unbiased};
+pub use frechet::frechet_distance;
 pub use gaussian_fit::Gaussian2d;
 pub use mmd::{gaussian_kernel, median_heuristic, mmd2_biased, mmd2_unbiased};
 pub use sliced_wasserstein::{sliced_wasserstein, wasserstein_1d};
