@@ -55,6 +55,18 @@ pub fn load() -> Digits {
     Digits { images, labels }
 }
 
+/// Images on the centred scale of [`Digits::centered`] back to [0, 1] (as [`Digits::scaled`]),
+/// clipped: a generated image may overshoot the range.
+///
+/// # Examples
+/// ```
+/// let x = course::ndarray::array![[-1.0, 0.0, 1.0, 1.4, -3.0]];
+/// assert_eq!(course::data::digits::from_centered(&x), course::ndarray::array![[0.0, 0.5, 1.0, 1.0, 0.0]]);
+/// ```
+pub fn from_centered(x: &Array2<f64>) -> Array2<f64> {
+    x.mapv(|v| ((v + 1.0) / 2.0).clamp(0.0, 1.0))
+}
+
 impl Digits {
     /// Number of images.
     pub fn len(&self) -> usize {
@@ -78,6 +90,20 @@ impl Digits {
     /// The images scaled to [0, 1] (grey level / 16).
     pub fn scaled(&self) -> Array2<f64> {
         &self.images / MAX_LEVEL
+    }
+
+    /// The images on [−1, 1] (grey level / 8 − 1): the scale the generative models of Part V
+    /// train on, centred like their Gaussian noise. [`from_centered`] maps back.
+    ///
+    /// # Examples
+    /// ```
+    /// let d = course::data::digits::load();
+    /// let c = d.centered();
+    /// assert_eq!((c[[0, 0]], c[[0, 3]]), (-1.0, 13.0 / 8.0 - 1.0));
+    /// assert_eq!(course::data::digits::from_centered(&c), d.scaled());
+    /// ```
+    pub fn centered(&self) -> Array2<f64> {
+        self.images.mapv(|v| v / (MAX_LEVEL / 2.0) - 1.0)
     }
 
     /// The rows `idx`, in that order.

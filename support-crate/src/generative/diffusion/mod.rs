@@ -30,4 +30,4 @@ pub use sampling::{
     EpsModel, ReverseVariance,
 };
 pub use schedule::NoiseSchedule;
-pub use training::{ddpm_training_batch, train_ddpm, DdpmModel, DenoiserTraining};
+pub use training::{ddpm_training_batch, train_ddpm, DdpmModel, DenoiserTraining, Prediction};

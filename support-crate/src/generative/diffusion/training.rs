@@ -29,10 +29,34 @@ use rand::RngExt;
 /// A DDPM: an ε-network and the schedule it was trained on.
 #[derive(Debug)]
 pub struct DdpmModel {
-    /// $\hat\varepsilon_\theta(x, \tau)$ with $\tau = t/T \in (0, 1]$.
+    /// The network at $(x_t, \tau)$ with $\tau = t/T \in (0, 1]$: $\hat\varepsilon_\theta$ or $\hat v_\theta$ (see `prediction`).
     pub net: TimeMlp,
     /// The noise schedule ($T$ = `schedule.n_steps()`).
     pub schedule: NoiseSchedule,
+    /// What the network predicts.
+    pub prediction: Prediction,
+}
+
+/// What the network of a [`DdpmModel`] is trained to output. The two are equivalent: each is an
+/// invertible affine function of the other given $x_t$, so every sampler runs on
+/// $\hat\varepsilon$ either way; they differ in which errors the loss weighs.
+///
+/// With $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon$ and the **velocity**
+/// $v = \sqrt{\bar\alpha_t}\,\varepsilon - \sqrt{1-\bar\alpha_t}\,x_0$ (Salimans & Ho 2022, §4),
+/// $$\varepsilon = \sqrt{1-\bar\alpha_t}\,x_t + \sqrt{\bar\alpha_t}\,v,\qquad x_0 = \sqrt{\bar\alpha_t}\,x_t - \sqrt{1-\bar\alpha_t}\,v .$$
+/// At high noise ($\bar\alpha_t\to0$) an ε-network must output almost exactly $x_t$, and
+/// $\hat x_0 = (x_t - \sqrt{1-\bar\alpha_t}\,\hat\varepsilon)/\sqrt{\bar\alpha_t}$ multiplies its error by
+/// $1/\sqrt{\bar\alpha_t}$; a v-network outputs about $-\mathbb E[x_0]$ there. In losses,
+/// $\lVert\hat v - v\rVert^2 = \lVert\hat\varepsilon-\varepsilon\rVert^2/\bar\alpha_t = \lVert\hat x_0 - x_0\rVert^2/(1-\bar\alpha_t)$: compared with
+/// $L_{\text{simple}}$ the v-loss weighs step $t$ by $1 + 1/\mathrm{SNR}_t$, more at high noise, where
+/// the shape of the sample is decided.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Prediction {
+    /// The noise $\varepsilon$ (Ho et al. 2020, $L_{\text{simple}}$).
+    #[default]
+    Epsilon,
+    /// The velocity $v$ (Salimans & Ho 2022).
+    Velocity,
 }
 
 impl DdpmModel {
@@ -50,7 +74,7 @@ impl DdpmModel {
     /// assert_eq!(m.eps(&course::ndarray::Array2::zeros((3, 2)), 7).dim(), (3, 2));
     /// ```
     pub fn untrained(dim: usize, hidden: &[usize], schedule: NoiseSchedule, seed: u64) -> Self {
-        DdpmModel { net: TimeMlp::new(dim, dim, hidden, seed), schedule }
+        DdpmModel { net: TimeMlp::new(dim, dim, hidden, seed), schedule, prediction: Prediction::Epsilon }
     }
 
     /// $T$, the number of diffusion steps.
@@ -75,7 +99,14 @@ impl DdpmModel {
     pub fn eps(&self, x: &Array2<f64>, t: usize) -> Array2<f64> {
         let big_t = self.n_steps();
         assert!(t >= 1 && t <= big_t, "DdpmModel::eps: t must be in 1..={big_t}, got {t}");
-        self.net.predict_at(x, t as f64 / big_t as f64)
+        let out = self.net.predict_at(x, t as f64 / big_t as f64);
+        match self.prediction {
+            Prediction::Epsilon => out,
+            Prediction::Velocity => {
+                let a = self.schedule.alpha_bar(t);
+                x * (1.0 - a).sqrt() + out * a.sqrt()
+            }
+        }
     }
 
     /// $\hat x_0 = (x_t - \sqrt{1-\bar\alpha_t}\,\hat\varepsilon_\theta(x_t,t))/\sqrt{\bar\alpha_t}$,
@@ -157,13 +188,15 @@ pub struct DenoiserTraining {
     pub lr: f64,
     /// Seed of the network's initialization and of the training data $(x_0, t, \varepsilon)$.
     pub seed: u64,
+    /// The network's target: $\varepsilon$ (the default) or $v$.
+    pub prediction: Prediction,
 }
 
 impl Default for DenoiserTraining {
     /// Three hidden layers of 128, 4000 steps of batch 256 at `lr = 5e-3`, seed 0: learns a
     /// 2-D target (Swiss roll, mixture) in a few seconds.
     fn default() -> Self {
-        DenoiserTraining { hidden: vec![128, 128, 128], n_steps: 4000, batch_size: 256, lr: 5e-3, seed: 0 }
+        DenoiserTraining { hidden: vec![128, 128, 128], n_steps: 4000, batch_size: 256, lr: 5e-3, seed: 0, prediction: Prediction::Epsilon }
     }
 }
 
@@ -193,14 +226,22 @@ pub fn ddpm_training_batch(
     n_rows: usize,
     rng: &mut impl rand::Rng,
 ) -> (Array2<f64>, Vec<f64>, Array2<f64>) {
+    let (x_t, tau, eps, _) = training_rows(data, schedule, n_rows, rng);
+    (x_t, tau, eps)
+}
+
+/// As [`ddpm_training_batch`], also returning the row of `data` behind each draw.
+fn training_rows(data: &Array2<f64>, schedule: &NoiseSchedule, n_rows: usize, rng: &mut impl rand::Rng) -> (Array2<f64>, Vec<f64>, Array2<f64>, Vec<usize>) {
     assert!(data.nrows() >= 1, "ddpm_training_batch: data must have at least one row");
     let big_t = schedule.n_steps();
     let dim = data.ncols();
     let eps = normal_array(rng, n_rows, dim);
     let mut x_t = Array2::zeros((n_rows, dim));
     let mut tau = Vec::with_capacity(n_rows);
+    let mut rows = Vec::with_capacity(n_rows);
     for i in 0..n_rows {
         let row = rng.random_range(0..data.nrows());
+        rows.push(row);
         let t = rng.random_range(1..=big_t);
         let a = schedule.alpha_bar(t);
         let (sa, sb) = (a.sqrt(), (1.0 - a).sqrt());
@@ -209,7 +250,7 @@ pub fn ddpm_training_batch(
         }
         tau.push(t as f64 / big_t as f64);
     }
-    (x_t, tau, eps)
+    (x_t, tau, eps, rows)
 }
 
 /// Trains an ε-predictor on `data` (n × dim, one sample per row) with $L_{\text{simple}}$:
@@ -237,18 +278,36 @@ pub fn train_ddpm(data: &Array2<f64>, schedule: NoiseSchedule, cfg: &DenoiserTra
     assert!(cfg.batch_size >= 1, "train_ddpm: cfg.batch_size must be >= 1, got 0");
     assert!(cfg.lr > 0.0 && cfg.lr.is_finite(), "train_ddpm: cfg.lr must be > 0 and finite, got {}", cfg.lr);
     let mut model = DdpmModel::untrained(data.ncols(), &cfg.hidden, schedule, cfg.seed);
+    model.prediction = cfg.prediction;
     let mut rng = seeded(cfg.seed.wrapping_add(0xD1FF_0510));
     let mut losses = Vec::with_capacity(cfg.n_steps);
     let mut done = 0;
     while done < cfg.n_steps {
         let steps = STEPS_PER_CHUNK.min(cfg.n_steps - done);
-        let (x_t, tau, eps) = ddpm_training_batch(data, &model.schedule, steps * cfg.batch_size, &mut rng);
+        let (x_t, tau, eps, rows) = training_rows(data, &model.schedule, steps * cfg.batch_size, &mut rng);
+        let target = match cfg.prediction {
+            Prediction::Epsilon => eps,
+            Prediction::Velocity => velocity_targets(data, &model.schedule, &tau, &eps, &rows),
+        };
         let progress = (done as f64 + 0.5 * steps as f64) / cfg.n_steps as f64;
         let lr = cfg.lr * (1.0 - 0.9 * progress);
-        losses.extend(model.net.fit(&x_t, &tau, &eps, steps, cfg.batch_size, lr));
+        losses.extend(model.net.fit(&x_t, &tau, &target, steps, cfg.batch_size, lr));
         done += steps;
     }
     (model, losses)
+}
+
+/// $v_i = \sqrt{\bar\alpha_{t_i}}\,\varepsilon_i - \sqrt{1-\bar\alpha_{t_i}}\,x_0$ for the rows of a training table.
+fn velocity_targets(data: &Array2<f64>, schedule: &NoiseSchedule, tau: &[f64], eps: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
+    let big_t = schedule.n_steps() as f64;
+    let mut v = Array2::zeros(eps.dim());
+    for (i, (&u, &row)) in tau.iter().zip(rows).enumerate() {
+        let a = schedule.alpha_bar((u * big_t).round() as usize);
+        for j in 0..eps.ncols() {
+            v[[i, j]] = a.sqrt() * eps[[i, j]] - (1.0 - a).sqrt() * data[[row, j]];
+        }
+    }
+    v
 }
 
 #[cfg(test)]
@@ -296,7 +355,8 @@ mod tests {
         let g = ring();
         let s = NoiseSchedule::linear(100, 1e-4, 0.1);
         let data = g.sample(4000, &mut seeded(10));
-        let cfg = DenoiserTraining { hidden: vec![64, 64, 64], n_steps: 2000, ..Default::default() };
+        for prediction in [Prediction::Epsilon, Prediction::Velocity] {
+        let cfg = DenoiserTraining { hidden: vec![64, 64, 64], n_steps: 2000, prediction, ..Default::default() };
         let t0 = std::time::Instant::now();
         let (model, _) = train_ddpm(&data, s.clone(), &cfg);
         eprintln!("train: {:.2} s", t0.elapsed().as_secs_f64());
@@ -323,7 +383,39 @@ mod tests {
         let e_gauss = energy_distance_unbiased(&gauss, &truth);
         eprintln!("energy: model {e_model:.4} gaussian {e_gauss:.4}");
         // seeds 0-4 of a scratch run gave ratios 0.03-0.07 (energy) and 0.03-0.05 (gap)
-        assert!(e_model < 0.2 * e_gauss);
+        assert!(e_model < 0.2 * e_gauss, "{prediction:?}: energy {e_model} vs Gaussian {e_gauss}");
+        }
+    }
+
+    #[test]
+    fn velocity_targets_give_back_the_noise_and_the_data() {
+        let s = NoiseSchedule::linear(50, 1e-3, 0.3);
+        let data = array![[1.0, -2.0], [0.5, 3.0], [-1.5, 0.25]];
+        let (x_t, tau, eps, rows) = training_rows(&data, &s, 300, &mut seeded(2));
+        let v = velocity_targets(&data, &s, &tau, &eps, &rows);
+        for i in 0..300 {
+            let a = s.alpha_bar((tau[i] * 50.0).round() as usize);
+            for j in 0..2 {
+                // ε = √(1−ᾱ) x_t + √ᾱ v and x₀ = √ᾱ x_t − √(1−ᾱ) v
+                assert!((eps[[i, j]] - ((1.0 - a).sqrt() * x_t[[i, j]] + a.sqrt() * v[[i, j]])).abs() < 1e-12);
+                assert!((data[[rows[i], j]] - (a.sqrt() * x_t[[i, j]] - (1.0 - a).sqrt() * v[[i, j]])).abs() < 1e-12);
+            }
+        }
+        // the public batch draws the same numbers
+        let (x_b, tau_b, eps_b) = ddpm_training_batch(&data, &s, 300, &mut seeded(2));
+        assert_eq!((x_b, tau_b, eps_b), (x_t, tau, eps));
+    }
+
+    #[test]
+    fn a_velocity_network_is_read_as_noise() {
+        let s = NoiseSchedule::linear(40, 1e-3, 0.2);
+        let mut m = DdpmModel::untrained(2, &[8], s.clone(), 4);
+        m.prediction = Prediction::Velocity;
+        let x = array![[0.3, -1.2], [2.0, 0.1]];
+        let v = m.net.predict_at(&x, 10.0 / 40.0);
+        let a = s.alpha_bar(10);
+        let want = &x * (1.0 - a).sqrt() + &v * a.sqrt();
+        assert!((m.eps(&x, 10) - want).iter().all(|d| d.abs() < 1e-12));
     }
 
     #[test]

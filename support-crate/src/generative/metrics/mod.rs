@@ -15,12 +15,14 @@
 //!
 //! Used in notebooks/23-variational-autoencoders.ipynb to notebooks/31-capstone-and-journal-club.ipynb.
 
+mod digits;
 mod energy_distance;
 mod frechet;
 mod gaussian_fit;
 mod mmd;
 mod sliced_wasserstein;
 
+pub use digits::{digit_baselines, digit_scores, digit_split, DigitScores, CONFIDENT, TABLE_HEADER};
 pub use energy_distance::{energy_distance, energy_distance_unbiased};
 pub use frechet::frechet_distance;
 pub use gaussian_fit::Gaussian2d;
