@@ -5,8 +5,10 @@
 //! Each image is the count of "on" pixels in the 4 × 4 blocks of a 32 × 32 bitmap written by
 //! one of 13 people (the test half of the UCI set, as scikit-learn's `load_digits`).
 //!
-//! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb and
-//! notebooks/23-variational-autoencoders.ipynb.
+//! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb,
+//! notebooks/23-variational-autoencoders.ipynb and the digit generators of
+//! notebooks/26-diffusion-models-ddpm.ipynb, 27-score-sdes-and-edm.ipynb and
+//! 28-flows-and-flow-matching.ipynb.
 
 use crate::rng::seeded;
 use ndarray::Array2;
