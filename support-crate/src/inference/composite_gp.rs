@@ -112,7 +112,7 @@ impl CompositeHyper {
     /// ```
     /// use course::inference::CompositeHyper;
     /// let h = CompositeHyper { noise_var: 0.04, ..Default::default() };
-    /// assert_eq!(CompositeHyper::from_log(h.to_log()).noise_var, 0.04);
+    /// assert!((CompositeHyper::from_log(h.to_log()).noise_var - 0.04).abs() < 1e-16);
     /// ```
     pub fn from_log(theta: [f64; N_HYPER]) -> Self {
         let v = theta.map(f64::exp);
