@@ -3,6 +3,7 @@
 //!
 //! Used in notebooks/00-welcome.ipynb and notebooks/01-perceptron-and-regression.ipynb.
 
+pub mod co2;
 pub mod digits;
 pub mod images;
 mod regression;

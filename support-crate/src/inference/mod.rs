@@ -9,6 +9,7 @@
 //! | kernels, Gram matrices, PSD | [`Kernel`], [`min_eigenvalue`], [`is_psd`] | `kernels.rs` |
 //! | kernel ridge, representer theorem | [`KernelRidge`], [`polynomial_features`] | `kernel_ridge.rs` |
 //! | GP regression, marginal likelihood | [`GpHyper`], [`GpPosterior`], [`gp_log_marginal_likelihood`], [`gp_lml_gradient`], [`gp_fit_hyper`], [`gp_log_hyper_standard_errors`], [`gp_sample_prior`] | `gp.rs` |
+//! | GP with a composite kernel (trend + seasonal + irregular + noise), evidence fit | [`CompositeHyper`], [`CompositePosterior`], [`composite_log_marginal_likelihood`], [`composite_lml_and_gradient`], [`composite_fit_hyper`], [`CompositeFit`], [`composite_sample_prior`] | `composite_gp.rs` |
 //! | KL between Gaussians | [`kl_gaussian`], [`kl_mvn`] | `kl.rs` |
 //! | forward vs reverse KL fits to a mixture | [`GaussianMixture1d`] | `kl_fits.rs` |
 //! | ELBO and its gap, normal-mean model | [`NormalMeanModel`] | `elbo.rs` |
@@ -20,6 +21,7 @@
 //! notebooks/15-variational-inference.ipynb.
 
 mod cavi;
+mod composite_gp;
 mod elbo;
 mod gaussian;
 mod gp;
@@ -33,6 +35,7 @@ mod special;
 mod spd;
 
 pub use cavi::{CaviResult, CaviState, NormalGammaPosterior, NormalGammaPrior};
+pub use composite_gp::{CompositeFit, CompositeHyper, CompositePosterior, composite_fit_hyper, composite_lml_and_gradient, composite_log_marginal_likelihood, composite_sample_prior};
 pub use elbo::NormalMeanModel;
 pub use gaussian::{condition, joint_of_linear_gaussian, linear_gaussian_posterior, mvn_log_density, normal_normal_posterior};
 pub use gp::{GpFit, GpHyper, GpPosterior, gp_fit_hyper, gp_lml_gradient, gp_log_hyper_standard_errors, gp_log_marginal_likelihood, gp_sample_prior};

@@ -11,6 +11,7 @@
 //! | Nesterov | [`nesterov`], [`nesterov_constant`] | gradient step from $x + \beta_k(x - x_{\rm prev})$ |
 //! | RMSprop | [`rmsprop`] | $x - \alpha g/\sqrt{v}$ |
 //! | Adam | [`adam`], [`AdamState`] | $x - \alpha\hat m/\sqrt{\hat v}$ |
+//! | L-BFGS | [`lbfgs`] | $x - tH\nabla f(x)$, $H\approx(\nabla^2f)^{-1}$ from the last steps, Armijo $t$ |
 //!
 //! Every method takes `&dyn Objective` (so it compiles once, here, not in each notebook cell)
 //! and returns a [`History`]. Objectives: [`Quadratic`] (prescribed spectrum), [`Rosenbrock`],
@@ -31,6 +32,7 @@ mod gradient_descent;
 mod heavy_ball;
 mod history;
 mod landscape;
+mod lbfgs;
 mod least_squares;
 mod nesterov;
 mod noisy;
@@ -49,6 +51,7 @@ pub use gradient_descent::gradient_descent;
 pub use heavy_ball::{heavy_ball, heavy_ball_parameters};
 pub use history::History;
 pub use landscape::{hessian_fd, random_direction, slice_1d, slice_2d, symmetric_eigen, symmetric_eigenvalues};
+pub use lbfgs::lbfgs;
 pub use least_squares::LeastSquares;
 pub use nesterov::{nesterov, nesterov_constant};
 pub use noisy::NoisyGradient;
