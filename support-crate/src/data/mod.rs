@@ -5,6 +5,7 @@
 
 pub mod digits;
 pub mod images;
+pub mod iris;
 mod regression;
 mod separable;
 pub mod sequences;
