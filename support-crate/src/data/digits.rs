@@ -5,7 +5,8 @@
 //! Each image is the count of "on" pixels in the 4 × 4 blocks of a 32 × 32 bitmap written by
 //! one of 13 people (the test half of the UCI set, as scikit-learn's `load_digits`).
 //!
-//! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb and
+//! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb,
+//! notebooks/17-boltzmann-machines-and-energy-models.ipynb and
 //! notebooks/23-variational-autoencoders.ipynb.
 
 use crate::rng::seeded;
@@ -78,6 +79,23 @@ impl Digits {
     /// The images scaled to [0, 1] (grey level / 16).
     pub fn scaled(&self) -> Array2<f64> {
         &self.images / MAX_LEVEL
+    }
+
+    /// Black and white: 1 where the grey level is at least `level`, else 0 (`n × 64`).
+    ///
+    /// # Panics
+    /// If `level` is not in (0, 16].
+    ///
+    /// # Examples
+    /// ```
+    /// let d = course::data::digits::load();
+    /// let bw = d.binarized(8.0);
+    /// // The first image's top row 0 0 5 13 9 1 0 0 becomes 0 0 0 1 1 0 0 0.
+    /// assert_eq!(bw.row(0).iter().take(8).copied().collect::<Vec<f64>>(), [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0]);
+    /// ```
+    pub fn binarized(&self, level: f64) -> Array2<f64> {
+        assert!(level > 0.0 && level <= MAX_LEVEL, "Digits::binarized: level must be in (0, 16], got {level}");
+        self.images.mapv(|v| if v >= level { 1.0 } else { 0.0 })
     }
 
     /// The rows `idx`, in that order.
