@@ -6,9 +6,9 @@
 //! one of 13 people (the test half of the UCI set, as scikit-learn's `load_digits`).
 //!
 //! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb,
-//! notebooks/23-variational-autoencoders.ipynb and the digit generators of
-//! notebooks/26-diffusion-models-ddpm.ipynb, 27-score-sdes-and-edm.ipynb and
-//! 28-flows-and-flow-matching.ipynb.
+//! notebooks/17-boltzmann-machines-and-energy-models.ipynb, notebooks/23-variational-autoencoders.ipynb
+//! and the digit generators of notebooks/26-diffusion-models-ddpm.ipynb, 27-score-sdes-and-edm.ipynb
+//! and 28-flows-and-flow-matching.ipynb.
 
 use crate::rng::seeded;
 use ndarray::Array2;
@@ -106,6 +106,23 @@ impl Digits {
     /// ```
     pub fn centered(&self) -> Array2<f64> {
         self.images.mapv(|v| v / (MAX_LEVEL / 2.0) - 1.0)
+    }
+
+    /// Black and white: 1 where the grey level is at least `level`, else 0 (`n × 64`).
+    ///
+    /// # Panics
+    /// If `level` is not in (0, 16].
+    ///
+    /// # Examples
+    /// ```
+    /// let d = course::data::digits::load();
+    /// let bw = d.binarized(8.0);
+    /// // The first image's top row 0 0 5 13 9 1 0 0 becomes 0 0 0 1 1 0 0 0.
+    /// assert_eq!(bw.row(0).iter().take(8).copied().collect::<Vec<f64>>(), [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0]);
+    /// ```
+    pub fn binarized(&self, level: f64) -> Array2<f64> {
+        assert!(level > 0.0 && level <= MAX_LEVEL, "Digits::binarized: level must be in (0, 16], got {level}");
+        self.images.mapv(|v| if v >= level { 1.0 } else { 0.0 })
     }
 
     /// The rows `idx`, in that order.

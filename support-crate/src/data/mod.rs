@@ -6,6 +6,7 @@
 pub mod co2;
 pub mod digits;
 pub mod images;
+pub mod iris;
 mod regression;
 mod separable;
 pub mod sequences;

@@ -6,7 +6,8 @@
 //! | `ising.rs` | L×L periodic Ising model, checkerboard heat-bath sweeps, exact enumeration, Onsager |
 //! | `batch_means.rs` | standard errors of MCMC averages |
 //! | `bars_and_stripes.rs` | the bars-and-stripes data set |
-//! | `rbm.rs` | binary RBM, free energy, exact log Z and log-likelihood, CD-k |
+//! | `independent_bernoulli.rs` | independent binary units, add-one smoothing: the baseline for binary images |
+//! | `rbm.rs` | binary RBM, free energy, exact log Z over either layer and log-likelihood, CD-k and PCD |
 //! | `bayes_net.rs` | DAG + CPTs, joint by enumeration, ancestral sampling; sprinkler and student networks |
 //! | `factor.rs` | factor product, summing out, evidence |
 //! | `variable_elimination.rs` | exact conditional queries |
@@ -23,6 +24,7 @@ mod bayes_net;
 mod belief_propagation;
 mod cpt_learning;
 mod factor;
+mod independent_bernoulli;
 mod ising;
 mod network_plot;
 mod rbm;
@@ -34,7 +36,8 @@ pub use bayes_net::{BayesNet, sprinkler, student};
 pub use belief_propagation::{BpResult, belief_propagation};
 pub use cpt_learning::{cpt_counts, cpt_error, learn_cpts};
 pub use factor::Factor;
+pub use independent_bernoulli::IndependentBernoulli;
 pub use ising::{Ising, IsingExact, IsingRun, ising_exact, ising_gibbs, onsager_magnetization, onsager_tc};
 pub use network_plot::network_plot;
-pub use rbm::{Rbm, RbmGradient, softplus, train_cd};
+pub use rbm::{CdHistory, CdTraining, Rbm, RbmGradient, softplus, train_cd};
 pub use variable_elimination::{Elimination, variable_elimination};
