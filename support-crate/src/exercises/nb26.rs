@@ -1,6 +1,7 @@
 //! Exercises of notebooks/26-diffusion-models-ddpm.ipynb.
 
 use super::{Feedback, close};
+use ndarray::Array2;
 use crate::generative::diffusion::NoiseSchedule;
 
 /// Exercise 26.1: for Ho et al.'s linear schedule with $T$ = `n_steps` steps from `beta_1` to
@@ -135,6 +136,56 @@ pub fn check_q3(x_t: f64, eps_hat: f64, alpha_bar: f64, x0_hat: f64) -> Feedback
     Feedback::wrong(ex, format!("expected x̂0 = {want:.6}, got {x0_hat:.6}."))
 }
 
+/// Exercise 26.4 (implement): the noise prediction $\hat\varepsilon = \sqrt{1-\bar\alpha_t}\,x_t + \sqrt{\bar\alpha_t}\,\hat v$ of a
+/// v-network. `eps_from_v(x_t, v_hat, alpha_bar)` is the student's function; the check runs it on
+/// hidden inputs (several shapes, $\bar\alpha$ near 1, in the middle and near 0) and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// fn eps_from_v(x_t: &Array2<f64>, v: &Array2<f64>, alpha_bar: f64) -> Array2<f64> {
+///     x_t * (1.0 - alpha_bar).sqrt() + v * alpha_bar.sqrt()
+/// }
+/// assert!(course::exercises::nb26::check_q4(eps_from_v).is_correct());
+/// ```
+pub fn check_q4(eps_from_v: fn(&Array2<f64>, &Array2<f64>, f64) -> Array2<f64>) -> Feedback {
+    let ex = "26.4";
+    let mut rng = crate::rng::seeded(2604);
+    let cases: Vec<(Array2<f64>, Array2<f64>, f64)> = [((3, 2), 0.9), ((5, 64), 0.3), ((1, 1), 1e-4), ((4, 3), 0.999)]
+        .iter()
+        .map(|&((n, d), a)| (crate::generative::diffusion::standard_normal(&mut rng, n, d), crate::generative::diffusion::standard_normal(&mut rng, n, d), a))
+        .collect();
+    let outputs: Vec<Array2<f64>> = cases.iter().map(|(x, v, a)| eps_from_v(x, v, *a)).collect();
+    for ((x, _, _), out) in cases.iter().zip(&outputs) {
+        if out.dim() != x.dim() {
+            return Feedback::wrong(ex, format!("ε̂ has the shape of x_t: one row per point, one column per coordinate; expected {:?}, got {:?}.", x.dim(), out.dim()));
+        }
+    }
+    let matches = |g: &dyn Fn(&Array2<f64>, &Array2<f64>, f64) -> Array2<f64>| {
+        cases.iter().zip(&outputs).all(|((x, v, a), out)| out.iter().zip(g(x, v, *a).iter()).all(|(p, q)| close(*p, *q, 1e-9)))
+    };
+    if matches(&|x, v, a| x * (1.0 - a).sqrt() + v * a.sqrt()) {
+        return Feedback::correct(ex, "ε̂ = √(1−ᾱ) x_t + √ᾱ v̂: at high noise (ᾱ → 0) it is x_t itself, at low noise the network's v̂. The cells below sample digits with your function.");
+    }
+    let slips: [(&dyn Fn(&Array2<f64>, &Array2<f64>, f64) -> Array2<f64>, &str); 5] = [
+        (&|x, v, a| x * a.sqrt() + v * (1.0 - a).sqrt(), "the two coefficients are swapped: at high noise (ᾱ → 0) x_t is almost pure noise, so ε̂ ≈ x_t needs the coefficient √(1−ᾱ) on x_t."),
+        (&|x, v, a| x * a.sqrt() - v * (1.0 - a).sqrt(), "that is x̂₀ = √ᾱ x_t − √(1−ᾱ) v̂, the model's clean point; the sampler needs the noise ε̂."),
+        (&|x, v, a| x * (1.0 - a).sqrt() - v * a.sqrt(), "sign of the v̂ term: v = √ᾱ ε − √(1−ᾱ) x₀; substitute x₀ = (x_t − √(1−ᾱ) ε)/√ᾱ and solve for ε."),
+        (&|x, v, a| x * (1.0 - a) + v * a, "the coefficients are square roots: √(1−ᾱ) and √ᾱ, as in x_t = √ᾱ x₀ + √(1−ᾱ) ε."),
+        (&|_, v, _| v.clone(), "a v-network does not predict ε: convert with ε̂ = √(1−ᾱ) x_t + √ᾱ v̂."),
+    ];
+    for (g, msg) in slips {
+        if matches(g) {
+            return Feedback::wrong(ex, msg);
+        }
+    }
+    let (x, v, a) = &cases[0];
+    Feedback::wrong(ex, format!(
+        "at ᾱ = {a}, x_t[0] = {:.4}, v̂[0] = {:.4} expected ε̂[0] = {:.6}, got {:.6}. Write x_t and v in terms of x₀ and ε, and eliminate x₀.",
+        x[[0, 0]], v[[0, 0]], (1.0 - a).sqrt() * x[[0, 0]] + a.sqrt() * v[[0, 0]], outputs[0][[0, 0]]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +234,29 @@ mod tests {
         assert!(check_q3(x_t, eps, a, x_t - sb * eps).message.contains("divide it"));
         assert!(check_q3(x_t, eps, a, x_t / a.sqrt() - sb * eps).message.contains("whole"));
         assert!(check_q3(x_t, eps, a, (x_t - (1.0 - a) * eps) / a).message.contains("square roots"));
+    }
+
+    #[test]
+    fn q4_runs_the_students_function_and_names_the_slips() {
+        fn right(x: &Array2<f64>, v: &Array2<f64>, a: f64) -> Array2<f64> { x * (1.0 - a).sqrt() + v * a.sqrt() }
+        fn swapped(x: &Array2<f64>, v: &Array2<f64>, a: f64) -> Array2<f64> { x * a.sqrt() + v * (1.0 - a).sqrt() }
+        fn x0(x: &Array2<f64>, v: &Array2<f64>, a: f64) -> Array2<f64> { x * a.sqrt() - v * (1.0 - a).sqrt() }
+        fn sign(x: &Array2<f64>, v: &Array2<f64>, a: f64) -> Array2<f64> { x * (1.0 - a).sqrt() - v * a.sqrt() }
+        fn no_sqrt(x: &Array2<f64>, v: &Array2<f64>, a: f64) -> Array2<f64> { x * (1.0 - a) + v * a }
+        fn just_v(_: &Array2<f64>, v: &Array2<f64>, _: f64) -> Array2<f64> { v.clone() }
+        fn transposed(x: &Array2<f64>, v: &Array2<f64>, a: f64) -> Array2<f64> { right(x, v, a).t().to_owned() }
+        fn other(x: &Array2<f64>, _: &Array2<f64>, _: f64) -> Array2<f64> { x * 0.5 }
+        // the oracle: ε recovered exactly from x_t and v built from known x₀ and ε
+        let (x0v, e, a) = (0.7f64, -1.3f64, 0.36f64);
+        let (xt, vt) = (a.sqrt() * x0v + (1.0 - a).sqrt() * e, a.sqrt() * e - (1.0 - a).sqrt() * x0v);
+        assert!((right(&ndarray::array![[xt]], &ndarray::array![[vt]], a)[[0, 0]] - e).abs() < 1e-12);
+        assert!(check_q4(right).is_correct());
+        assert!(check_q4(swapped).message.contains("swapped"));
+        assert!(check_q4(x0).message.contains("clean point"));
+        assert!(check_q4(sign).message.contains("sign"));
+        assert!(check_q4(no_sqrt).message.contains("square roots"));
+        assert!(check_q4(just_v).message.contains("does not predict ε"));
+        assert!(check_q4(transposed).message.contains("shape"));
+        assert!(check_q4(other).message.contains("eliminate x₀"));
     }
 }
