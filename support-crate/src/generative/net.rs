@@ -51,12 +51,16 @@ pub fn sinusoidal_embedding(t: f64, n_freqs: usize, max_freq: f64) -> Vec<f64> {
     assert!(n_freqs >= 1, "sinusoidal_embedding: n_freqs must be >= 1, got 0");
     assert!(max_freq >= 1.0, "sinusoidal_embedding: max_freq must be >= 1, got {max_freq}");
     let mut out = Vec::with_capacity(2 * n_freqs);
-    for k in 0..n_freqs {
-        let w = if n_freqs == 1 { 1.0 } else { max_freq.powf(k as f64 / (n_freqs - 1) as f64) };
+    for w in frequencies(n_freqs, max_freq) {
         out.push((w * t).sin());
         out.push((w * t).cos());
     }
     out
+}
+
+/// The embedding's frequencies $\omega_1,\dots,\omega_K$.
+fn frequencies(n_freqs: usize, max_freq: f64) -> Vec<f64> {
+    (0..n_freqs).map(|k| if n_freqs == 1 { 1.0 } else { max_freq.powf(k as f64 / (n_freqs - 1) as f64) }).collect()
 }
 
 /// A time-conditioned MLP $f_\theta:\mathbb R^{\text{dim\_in}}\times\mathbb R\to\mathbb R^{\text{dim\_out}}$
@@ -114,9 +118,12 @@ impl TimeMlp {
         let mut u = Array2::zeros((x.nrows(), self.dim_in + 2 * self.n_freqs));
         u.slice_mut(s![.., ..self.dim_in]).assign(x);
         if self.n_freqs > 0 {
+            // the frequencies once, not once per row (training tables have ~10⁵ rows)
+            let freqs = frequencies(self.n_freqs, self.max_freq);
             for (i, &ti) in t.iter().enumerate() {
-                for (k, g) in sinusoidal_embedding(ti, self.n_freqs, self.max_freq).into_iter().enumerate() {
-                    u[[i, self.dim_in + k]] = g;
+                for (k, &w) in freqs.iter().enumerate() {
+                    u[[i, self.dim_in + 2 * k]] = (w * ti).sin();
+                    u[[i, self.dim_in + 2 * k + 1]] = (w * ti).cos();
                 }
             }
         }
@@ -252,6 +259,18 @@ mod tests {
         let w: Vec<f64> = (0..5).map(|k| g[2 * k] / t).collect();
         for (k, wk) in w.iter().enumerate() {
             assert!((wk - 2f64.powi(k as i32)).abs() < 1e-6, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn feature_rows_are_x_then_the_embedding_bit_for_bit() {
+        let net = TimeMlp::with_embedding(2, 1, &[4], 6, 50.0, 0);
+        let x = ndarray::array![[0.5, -1.0], [2.0, 0.25], [0.0, 0.0]];
+        let t = [0.0, 0.37, 1.0];
+        let u = net.features(&x, &t);
+        for i in 0..3 {
+            let want: Vec<f64> = x.row(i).iter().copied().chain(sinusoidal_embedding(t[i], 6, 50.0)).collect();
+            assert_eq!(u.row(i).to_vec(), want);
         }
     }
 

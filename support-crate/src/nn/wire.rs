@@ -30,9 +30,23 @@ impl std::fmt::Display for WireError {
 impl Value {
     /// The bytes of this value.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.encoded_len());
         self.write(&mut out);
         out
+    }
+
+    /// The number of bytes [`Value::encode`] writes (so that the buffer is allocated once:
+    /// training tables of megabytes cross the wire).
+    fn encoded_len(&self) -> usize {
+        1 + match self {
+            Value::Unit => 0,
+            Value::Bool(_) => 1,
+            Value::U64(_) | Value::F64(_) => 8,
+            Value::Str(s) => 8 + s.len(),
+            Value::F64s(v) => 8 + 8 * v.len(),
+            Value::U64s(v) => 8 + 8 * v.len(),
+            Value::List(v) => 8 + v.iter().map(Value::encoded_len).sum::<usize>(),
+        }
     }
 
     fn write(&self, out: &mut Vec<u8>) {
@@ -55,12 +69,12 @@ impl Value {
             Value::F64s(v) => {
                 out.push(5);
                 out.extend((v.len() as u64).to_le_bytes());
-                v.iter().for_each(|a| out.extend(a.to_le_bytes()));
+                v.iter().for_each(|a| out.extend_from_slice(&a.to_le_bytes()));
             }
             Value::U64s(v) => {
                 out.push(6);
                 out.extend((v.len() as u64).to_le_bytes());
-                v.iter().for_each(|a| out.extend(a.to_le_bytes()));
+                v.iter().for_each(|a| out.extend_from_slice(&a.to_le_bytes()));
             }
             Value::List(v) => {
                 out.push(7);
@@ -110,11 +124,11 @@ impl Value {
             }
             5 => {
                 let n = len(b, pos, 8)?;
-                Value::F64s((0..n).map(|_| word(b, pos).map(f64::from_le_bytes)).collect::<Result<_, _>>()?)
+                Value::F64s(take(b, pos, 8 * n)?.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect())
             }
             6 => {
                 let n = len(b, pos, 8)?;
-                Value::U64s((0..n).map(|_| word(b, pos).map(u64::from_le_bytes)).collect::<Result<_, _>>()?)
+                Value::U64s(take(b, pos, 8 * n)?.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect())
             }
             7 => {
                 let n = len(b, pos, 1)?;
@@ -238,6 +252,7 @@ mod tests {
             Value::U64s(vec![0, 7]),
             Value::List(vec![]),
         ]);
+        assert_eq!(v.encoded_len(), v.encode().len());
         let back = Value::decode(&v.encode()).unwrap();
         // NaN != NaN: compare bitwise through a second encoding.
         assert_eq!(back.encode(), v.encode());
