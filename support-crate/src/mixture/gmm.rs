@@ -666,15 +666,15 @@ mod tests {
         assert!((z - 1.0).abs() < 1e-6, "{z}");
     }
 
-    #[test]
-    fn mean_gradient_matches_finite_differences() {
-        let g = planted();
-        let (x, _) = g.sample(50, &mut seeded(3));
-        let shifted = Gmm { means: &g.means + 0.3, ..g.clone() };
+    /// ∂ log-likelihood / ∂ means of `g` with its means shifted by `shift`, against central
+    /// differences on `n` of its own samples.
+    fn assert_mean_gradient_matches_finite_differences(g: &Gmm, n: usize, seed: u64, shift: f64) {
+        let (x, _) = g.sample(n, &mut seeded(seed));
+        let shifted = Gmm { means: &g.means + shift, ..g.clone() };
         let grad = shifted.mean_gradient(&x);
         let h = 1e-6;
-        for k in 0..3 {
-            for d in 0..2 {
+        for k in 0..g.means.nrows() {
+            for d in 0..g.means.ncols() {
                 let (mut a, mut b) = (shifted.clone(), shifted.clone());
                 a.means[[k, d]] += h;
                 b.means[[k, d]] -= h;
@@ -682,6 +682,11 @@ mod tests {
                 assert!((fd - grad[[k, d]]).abs() < 1e-5 * fd.abs().max(1.0), "{fd} vs {}", grad[[k, d]]);
             }
         }
+    }
+
+    #[test]
+    fn mean_gradient_matches_finite_differences() {
+        assert_mean_gradient_matches_finite_differences(&planted(), 50, 3, 0.3);
     }
 
     #[test]
@@ -811,20 +816,7 @@ mod tests {
 
     #[test]
     fn mean_gradient_in_3d_matches_finite_differences() {
-        let g = planted_3d();
-        let (x, _) = g.sample(40, &mut seeded(8));
-        let shifted = Gmm { means: &g.means + 0.2, ..g.clone() };
-        let grad = shifted.mean_gradient(&x);
-        let h = 1e-6;
-        for k in 0..2 {
-            for a in 0..3 {
-                let (mut p, mut q) = (shifted.clone(), shifted.clone());
-                p.means[[k, a]] += h;
-                q.means[[k, a]] -= h;
-                let fd = (p.log_likelihood(&x) - q.log_likelihood(&x)) / (2.0 * h);
-                assert!((fd - grad[[k, a]]).abs() < 1e-5 * fd.abs().max(1.0), "{fd} vs {}", grad[[k, a]]);
-            }
-        }
+        assert_mean_gradient_matches_finite_differences(&planted_3d(), 40, 8, 0.2);
     }
 
     #[test]
