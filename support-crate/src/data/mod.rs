@@ -7,6 +7,7 @@ pub mod co2;
 pub mod digits;
 pub mod images;
 pub mod iris;
+pub mod photo;
 mod regression;
 mod separable;
 pub mod sequences;
