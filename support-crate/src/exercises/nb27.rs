@@ -148,6 +148,87 @@ pub fn check_q3(sigma_data: f64, sigma: f64, c_skip: f64, c_out: f64) -> Feedbac
     Feedback::wrong(ex, why.join("; ") + ".")
 }
 
+/// The student's Heun step: `(denoiser, x, sigma, sigma_next) → x at sigma_next`.
+pub type HeunStep = fn(&dyn Fn(&Array2<f64>, f64) -> Array2<f64>, &Array2<f64>, f64, f64) -> Array2<f64>;
+
+/// The reference: one window of [`crate::generative::sde::edm_heun`].
+fn heun_reference(den: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x: &Array2<f64>, s: f64, s_next: f64) -> Array2<f64> {
+    crate::generative::sde::edm_heun(den, x.clone(), &[s, s_next])
+}
+
+/// Exercise 27.4 (implement): one step of EDM's Algorithm 1 (deterministic) from noise level `sigma`
+/// to `sigma_next < sigma`, for the ODE $dx/d\sigma = (x - D(x;\sigma))/\sigma$: an Euler step, then, unless
+/// `sigma_next` is 0, the step again with the average of the slopes at its two ends. The check runs
+/// the student's function with the exact denoiser of a Gaussian mixture on hidden points and levels
+/// (including a last step to 0) and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// fn heun_step(den: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x: &Array2<f64>, s: f64, s_next: f64) -> Array2<f64> {
+///     let d = (x - &den(x, s)) / s;
+///     let euler = x + &(&d * (s_next - s));
+///     if s_next == 0.0 { return euler; }
+///     let d2 = (&euler - &den(&euler, s_next)) / s_next;
+///     x + &((d + d2) * (0.5 * (s_next - s)))
+/// }
+/// assert!(course::exercises::nb27::check_q4(heun_step).is_correct());
+/// ```
+pub fn check_q4(heun_step: HeunStep) -> Feedback {
+    let ex = "27.4";
+    let mix = GaussianMixture::isotropic(vec![0.3, 0.7], ndarray::array![[-1.0, 0.5], [1.5, -0.5]], 0.2);
+    let den = |x: &Array2<f64>, s: f64| mix.denoiser(x, s);
+    let mut rng = crate::rng::seeded(2704);
+    let levels = [(10.0, 5.0), (1.0, 0.6), (2.0, 1.9), (0.3, 0.0)];
+    let xs: Vec<Array2<f64>> = levels.iter().map(|&(s, _)| crate::generative::diffusion::standard_normal(&mut rng, 6, 2) * (1.0 + s)).collect();
+    let outputs: Vec<Array2<f64>> = levels.iter().zip(&xs).map(|(&(s, s_next), x)| heun_step(&den, x, s, s_next)).collect();
+    for (x, out) in xs.iter().zip(&outputs) {
+        if out.dim() != x.dim() {
+            return Feedback::wrong(ex, format!("the step returns the new points, shaped like x: expected {:?}, got {:?}.", x.dim(), out.dim()));
+        }
+    }
+    let agrees = |k: usize, g: &dyn Fn(&Array2<f64>, f64, f64) -> Array2<f64>| {
+        let (s, s_next) = levels[k];
+        outputs[k].iter().zip(g(&xs[k], s, s_next).iter()).all(|(a, b)| close(*a, *b, 1e-9))
+    };
+    let all = |g: &dyn Fn(&Array2<f64>, f64, f64) -> Array2<f64>| (0..levels.len()).all(|k| agrees(k, g));
+    if all(&|x, s, n| heun_reference(&den, x, s, n)) {
+        return Feedback::correct(ex, "Heun's step: the Euler predictor, then the trapezoid of the two slopes, and a plain Euler step into σ = 0 where the slope is undefined. The cells below sample digits with it.");
+    }
+    if outputs[3].iter().any(|v| !v.is_finite()) {
+        return Feedback::wrong(ex, "the last step goes to σ_next = 0, where the slope (x − D)/σ divides by 0: take the Euler step there (EDM's Algorithm 1, line 7).");
+    }
+    let slope = |x: &Array2<f64>, s: f64| (x - &den(x, s)) / s;
+    let euler = |x: &Array2<f64>, s: f64, n: f64| x + &(&slope(x, s) * (n - s));
+    if all(&|x, s, n| euler(x, s, n)) {
+        return Feedback::wrong(ex, "that is Euler's step; Heun evaluates the slope again at the Euler point and steps with the average of the two slopes.");
+    }
+    let only_end = |x: &Array2<f64>, s: f64, n: f64| if n == 0.0 { euler(x, s, n) } else { x + &(&slope(&euler(x, s, n), n) * (n - s)) };
+    if all(&only_end) {
+        return Feedback::wrong(ex, "you step with the slope at the end only: use the average ½(d + d′) of the slopes at σ and at σ_next.");
+    }
+    let at_x = |x: &Array2<f64>, s: f64, n: f64| if n == 0.0 { euler(x, s, n) } else { x + &((slope(x, s) + slope(x, n)) * (0.5 * (n - s))) };
+    if all(&at_x) {
+        return Feedback::wrong(ex, "the second slope is evaluated at the Euler point x + (σ_next − σ)d, not at x.");
+    }
+    let wrong_sign = |x: &Array2<f64>, s: f64, n: f64| heun_reference(&|y: &Array2<f64>, t: f64| y * 2.0 - den(y, t), x, s, n);
+    if all(&wrong_sign) {
+        return Feedback::wrong(ex, "sign of the slope: dx/dσ = (x − D(x; σ))/σ — as σ decreases, x moves towards the denoised point D.");
+    }
+    let reversed = |x: &Array2<f64>, s: f64, n: f64| heun_reference(&den, x, s, n) * -1.0 + x * 2.0;
+    if all(&reversed) {
+        return Feedback::wrong(ex, "the step is σ_next − σ, which is negative: σ decreases towards the data.");
+    }
+    if (0..3).all(|k| agrees(k, &|x, s, n| heun_reference(&den, x, s, n))) {
+        return Feedback::wrong(ex, "right for steps between positive levels; the last step to σ_next = 0 is a plain Euler step.");
+    }
+    let (s, s_next) = levels[1];
+    Feedback::wrong(ex, format!(
+        "from σ = {s} to {s_next}, x[0] = {:.4}: expected {:.6}, got {:.6}. d = (x − D(x; σ))/σ, x̃ = x + (σ_next − σ)d, d′ = (x̃ − D(x̃; σ_next))/σ_next, x ← x + (σ_next − σ)(d + d′)/2.",
+        xs[1][[0, 0]], heun_reference(&den, &xs[1], s, s_next)[[0, 0]], outputs[1][[0, 0]]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +293,52 @@ mod tests {
         assert!(check_q3(sd, s, 1.0 - cs, co).message.contains("tends to 1"));
         assert!(check_q3(sd, s, cs, s * sd / (s * s + sd * sd)).message.contains("square root"));
         assert!(check_q3(sd, s, cs, s / (s * s + sd * sd).sqrt()).message.contains("σ_d is missing"));
+    }
+
+    #[test]
+    fn q4_runs_the_students_heun_step_and_names_the_slips() {
+        type Den<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
+        fn slope(den: Den, x: &Array2<f64>, s: f64) -> Array2<f64> { (x - &den(x, s)) / s }
+        fn right(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            let d = slope(den, x, s);
+            let e = x + &(&d * (n - s));
+            if n == 0.0 { return e; }
+            x + &((d + slope(den, &e, n)) * (0.5 * (n - s)))
+        }
+        fn euler(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { x + &(&slope(den, x, s) * (n - s)) }
+        fn always_correct(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            let d = slope(den, x, s);
+            let e = x + &(&d * (n - s));
+            x + &((d + slope(den, &e, n)) * (0.5 * (n - s)))
+        }
+        fn end_only(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            if n == 0.0 { return euler(den, x, s, n); }
+            let e = euler(den, x, s, n);
+            x + &(&slope(den, &e, n) * (n - s))
+        }
+        fn at_x(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            if n == 0.0 { return euler(den, x, s, n); }
+            x + &((slope(den, x, s) + slope(den, x, n)) * (0.5 * (n - s)))
+        }
+        fn sign(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { right(&|y: &Array2<f64>, t: f64| y * 2.0 - den(y, t), x, s, n) }
+        fn reversed(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { x * 2.0 - right(den, x, s, n) }
+        fn transposed(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { right(den, x, s, n).t().to_owned() }
+        fn other(_: Den, x: &Array2<f64>, _: f64, _: f64) -> Array2<f64> { x * 0.5 }
+        // the oracle: on N(0, 1) data D = x/(1 + σ²) and the exact flow is x·√((1 + σ'²)/(1 + σ²));
+        // the reference step is second order: halving the step divides its error by about 8
+        let den = |x: &Array2<f64>, s: f64| x / (1.0 + s * s);
+        let x = array![[1.0]];
+        let err = |h: f64| (right(&den, &x, 1.0, 1.0 - h)[[0, 0]] - ((1.0 + (1.0 - h) * (1.0 - h)) / 2.0).sqrt()).abs();
+        let ratio = err(0.1) / err(0.05);
+        assert!(ratio > 6.0 && ratio < 10.0, "local error ratio {ratio}");
+        assert!(check_q4(right).is_correct());
+        assert!(check_q4(always_correct).message.contains("divides by 0"));
+        assert!(check_q4(euler).message.contains("Euler's step"));
+        assert!(check_q4(end_only).message.contains("average"));
+        assert!(check_q4(at_x).message.contains("Euler point"));
+        assert!(check_q4(sign).message.contains("sign"));
+        assert!(check_q4(reversed).message.contains("negative"));
+        assert!(check_q4(transposed).message.contains("shaped like x"));
+        assert!(check_q4(other).message.contains("expected"));
     }
 }
