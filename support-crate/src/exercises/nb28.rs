@@ -88,6 +88,95 @@ pub fn check_q2(sigma_min: f64, m: f64, s: f64, t: f64, x: f64, v: f64) -> Feedb
     Feedback::wrong(ex, format!("expected {expected:.6}, got {v:.6}. With a_t, b_t = t and their derivatives: v = ḃ m + (a ȧ + b ḃ s²)/(a² + b² s²)·(x − b m)."))
 }
 
+/// The student's flow sampler: `(velocity, x0, n_steps) → x at t = 1`.
+pub type FlowSampler = fn(&dyn Fn(&Array2<f64>, f64) -> Array2<f64>, &Array2<f64>, usize) -> Array2<f64>;
+
+/// The reference: Heun's method on $t\in[0, 1]$ with `n` equal steps (as `FlowModel::sample_heun`).
+fn heun_reference(v: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+    let dt = 1.0 / n as f64;
+    let mut x = x0.clone();
+    for k in 0..n {
+        let v1 = v(&x, k as f64 * dt);
+        let pred = &x + &(&v1 * dt);
+        let v2 = v(&pred, ((k + 1) as f64 * dt).min(1.0));
+        x = &x + &((v1 + v2) * (0.5 * dt));
+    }
+    x
+}
+
+/// Exercise 28.3 (implement): Heun's method for $dx/dt = v(x, t)$ from $t = 0$ to $1$ in `n_steps`
+/// equal steps. The check runs the student's sampler on hidden fields (linear in $x$, time-dependent)
+/// and step counts, and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// fn heun_flow(v: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x0: &Array2<f64>, n_steps: usize) -> Array2<f64> {
+///     let dt = 1.0 / n_steps as f64;
+///     let mut x = x0.clone();
+///     for k in 0..n_steps {
+///         let v1 = v(&x, k as f64 * dt);
+///         let v2 = v(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt);
+///         x = &x + &((v1 + v2) * (0.5 * dt));
+///     }
+///     x
+/// }
+/// assert!(course::exercises::nb28::check_q3(heun_flow).is_correct());
+/// ```
+pub fn check_q3(sampler: FlowSampler) -> Feedback {
+    let ex = "28.3";
+    let a = ndarray::array![[-0.5, 1.0], [-1.0, -0.2]];
+    let field = |x: &Array2<f64>, t: f64| x.dot(&a.t()) + (3.0 * t).sin();
+    let x0 = ndarray::array![[1.0, 0.0], [0.5, -2.0], [0.0, 0.3]];
+    let steps = [1usize, 3, 10];
+    let outputs: Vec<Array2<f64>> = steps.iter().map(|&n| sampler(&field, &x0, n)).collect();
+    for out in &outputs {
+        if out.dim() != x0.dim() {
+            return Feedback::wrong(ex, format!("the sampler returns the points at t = 1, shaped like x0: expected {:?}, got {:?}.", x0.dim(), out.dim()));
+        }
+    }
+    let all = |g: &dyn Fn(usize) -> Array2<f64>| steps.iter().zip(&outputs).all(|(&n, out)| out.iter().zip(g(n).iter()).all(|(p, q)| close(*p, *q, 1e-9)));
+    if all(&|n| heun_reference(&field, &x0, n)) {
+        return Feedback::correct(ex, "Heun: predict with Euler, correct with the mean of the velocities at both ends — second order, two evaluations per step. The next cell samples digits with your sampler.");
+    }
+    let euler = |n: usize| {
+        let dt = 1.0 / n as f64;
+        (0..n).fold(x0.clone(), |x, k| &x + &(field(&x, k as f64 * dt) * dt))
+    };
+    if all(&euler) {
+        return Feedback::wrong(ex, "that is Euler's method: evaluate the velocity again at the predicted point and time t + Δt, and step with the average.");
+    }
+    let same_time = |n: usize| {
+        let dt = 1.0 / n as f64;
+        (0..n).fold(x0.clone(), |x, k| {
+            let t = k as f64 * dt;
+            let v1 = field(&x, t);
+            let v2 = field(&(&x + &(&v1 * dt)), t);
+            &x + &((v1 + v2) * (0.5 * dt))
+        })
+    };
+    if all(&same_time) {
+        return Feedback::wrong(ex, "the second velocity is taken at the end of the step: time t + Δt, not t (the field depends on time).");
+    }
+    if all(&|n| heun_reference(&field, &x0, n + 1)) || (steps[1..].iter().zip(&outputs[1..]).all(|(&n, out)| out.iter().zip(heun_reference(&field, &x0, n - 1).iter()).all(|(p, q)| close(*p, *q, 1e-9)))) {
+        return Feedback::wrong(ex, "off by one step: n_steps steps of Δt = 1/n_steps take t from 0 exactly to 1.");
+    }
+    let end_only = |n: usize| {
+        let dt = 1.0 / n as f64;
+        (0..n).fold(x0.clone(), |x, k| {
+            let v1 = field(&x, k as f64 * dt);
+            &x + &(field(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt) * dt)
+        })
+    };
+    if all(&end_only) {
+        return Feedback::wrong(ex, "you step with the velocity at the predicted point only; use the average ½(v₁ + v₂).");
+    }
+    Feedback::wrong(ex, format!(
+        "with 3 steps the first point should reach {:.6}, got {:.6}. Per step: v₁ = v(x, t), x̃ = x + Δt v₁, v₂ = v(x̃, t + Δt), x ← x + Δt (v₁ + v₂)/2.",
+        heun_reference(&field, &x0, 3)[[0, 0]], outputs[1][[0, 0]]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +206,54 @@ mod tests {
         assert!(check_q2(sig, m, s, t, x, cond).message.contains("conditional velocity"));
         let v0 = ProbabilityPath::ot(0.0).gaussian_marginal_velocity(&Array2::from_elem((1, 1), x), &[m], s, t)[[0, 0]];
         assert!(check_q2(sig, m, s, t, x, v0).message.contains("σ_min = 0"));
+    }
+
+    #[test]
+    fn q3_runs_the_students_sampler_and_names_the_slips() {
+        type V<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
+        fn heun(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            let mut x = x0.clone();
+            for k in 0..n {
+                let v1 = v(&x, k as f64 * dt);
+                let v2 = v(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt);
+                x = &x + &((v1 + v2) * (0.5 * dt));
+            }
+            x
+        }
+        fn euler(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            (0..n).fold(x0.clone(), |x, k| &x + &(v(&x, k as f64 * dt) * dt))
+        }
+        fn same_time(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            (0..n).fold(x0.clone(), |x, k| {
+                let v1 = v(&x, k as f64 * dt);
+                let v2 = v(&(&x + &(&v1 * dt)), k as f64 * dt);
+                &x + &((v1 + v2) * (0.5 * dt))
+            })
+        }
+        fn one_more(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> { heun(v, x0, n + 1) }
+        fn end_only(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            (0..n).fold(x0.clone(), |x, k| {
+                let v1 = v(&x, k as f64 * dt);
+                &x + &(v(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt) * dt)
+            })
+        }
+        fn transposed(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> { heun(v, x0, n).t().to_owned() }
+        fn other(_: V, x0: &Array2<f64>, _: usize) -> Array2<f64> { x0 * 2.0 }
+        // the oracle: dx/dt = x has x(1) = e·x0; Heun's error is second order (doubling n divides it by ~4)
+        let grow = |x: &Array2<f64>, _: f64| x.clone();
+        let err = |n: usize| (heun(&grow, &ndarray::array![[1.0]], n)[[0, 0]] - std::f64::consts::E).abs();
+        let ratio = err(10) / err(20);
+        assert!(ratio > 3.5 && ratio < 4.5, "{ratio}");
+        assert!(check_q3(heun).is_correct());
+        assert!(check_q3(euler).message.contains("Euler's method"));
+        assert!(check_q3(same_time).message.contains("t + Δt"));
+        assert!(check_q3(one_more).message.contains("off by one"));
+        assert!(check_q3(end_only).message.contains("average"));
+        assert!(check_q3(transposed).message.contains("shaped like x0"));
+        assert!(check_q3(other).message.contains("should reach"));
     }
 }
