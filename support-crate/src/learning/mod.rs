@@ -16,11 +16,15 @@ pub use polynomial::{PolynomialFit, vandermonde};
 pub use ridge::ridge;
 
 // Notebook 08: universal approximation.
+mod barron;
 mod random_features;
+mod ridge_functions;
 mod relu_interpolant;
 mod sawtooth;
 
+pub use barron::{StepNetwork, barron_network, barron_norm, barron_norm_upper, mean_norm_gaussian, uniform_ball};
 pub use random_features::{FeatureKind, GaussianBumps, RandomFeatureRates, RandomFeatures, monte_carlo_rates, random_feature_rates};
+pub use ridge_functions::{CosineRidge, ridge_error_bound, ridge_network};
 pub use relu_interpolant::{ShallowRelu, linear_interpolate, relu};
 pub use sawtooth::{count_linear_pieces, sawtooth, sawtooth_shallow, sawtooth_units, tent};
 
