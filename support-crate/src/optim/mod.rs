@@ -85,7 +85,7 @@ pub use rosenbrock::Rosenbrock;
 pub use saddle::{PerturbedRun, StrictSaddle, perturbed_gradient_descent};
 pub use schedule::StepSchedule;
 pub use sgd::sgd;
-pub use sgd_stationary::{SgdQuadratic, second_moment};
+pub use sgd_stationary::{SgdQuadratic, second_moment, sgd_1d_second_moment};
 pub use spectral_filters::{SpectralDesign, early_stopping_filter, ridge_filter};
 pub use stationarity::{running_min_grad_sq, stationarity_bound};
 pub use two_layer_net::TwoLayerNet;

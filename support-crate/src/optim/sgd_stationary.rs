@@ -129,6 +129,36 @@ pub fn second_moment(xs: &Array2<f64>) -> Array2<f64> {
     xs.t().dot(xs) / xs.nrows() as f64
 }
 
+/// One-dimensional SGD with additive and multiplicative gradient noise,
+/// $x_{k+1} = x_k - \eta\,(hx_k + \sigma_a\xi_k + \sigma_m x_k\zeta_k)$ with independent standard normal
+/// $\xi_k, \zeta_k$ (the multiplicative part models a gradient whose noise grows with the distance
+/// to the minimum, as in least squares). Runs from 0 and returns $\frac1n\sum x_k^2$ over `n_steps`
+/// steps after `burn_in`.
+///
+/// # Panics
+/// If `lr <= 0`, `h <= 0` or `n_steps == 0`.
+///
+/// # Examples
+/// ```
+/// // without multiplicative noise: the AR(1) variance η σ²/(2h − ηh²) = 0.5/1.5
+/// let v = course::optim::sgd_1d_second_moment(1.0, 1.0, 0.0, 0.5, 100, 40_000, &mut course::rng::seeded(0));
+/// assert!((v - 1.0 / 3.0).abs() < 0.02);
+/// ```
+pub fn sgd_1d_second_moment(h: f64, sigma_a: f64, sigma_m: f64, lr: f64, burn_in: usize, n_steps: usize, rng: &mut impl Rng) -> f64 {
+    assert!(lr > 0.0, "sgd_1d_second_moment: lr must be > 0, got {lr}");
+    assert!(h > 0.0, "sgd_1d_second_moment: h must be > 0, got {h}");
+    assert!(n_steps > 0, "sgd_1d_second_moment: n_steps must be > 0");
+    let (mut x, mut acc) = (0.0f64, 0.0);
+    for k in 0..burn_in + n_steps {
+        let z = crate::rng::normal_vec(rng, 2);
+        x -= lr * (h * x + sigma_a * z[0] + sigma_m * x * z[1]);
+        if k >= burn_in {
+            acc += x * x;
+        }
+    }
+    acc / n_steps as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
