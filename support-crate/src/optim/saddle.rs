@@ -20,7 +20,7 @@
 use super::objective::{check_lr, check_x0};
 use super::{History, Objective};
 use ndarray::Array1;
-use rand::{Rng, RngExt};
+use rand::RngExt;
 
 /// $f(x, y) = \frac12\sum_i h_ix_i^2 - \frac\lambda2y^2 + \frac14y^4$; the last coordinate is $y$.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,7 +126,8 @@ pub struct PerturbedRun {
 
 /// Perturbed gradient descent: before the step from $x_k$, if $\lVert\nabla f(x_k)\rVert\le$ `g_thres` and
 /// no kick was added in the last `t_thres` steps, add $\xi$ uniform in the ball of radius `radius`;
-/// then $x_{k+1} = x_k - \alpha\nabla f(x_k)$.
+/// then $x_{k+1} = x_k - \alpha\nabla f(x_k)$. The kicks come from `seed` (a seed, not a generator:
+/// the loop compiles once, optimized, in the crate).
 ///
 /// # Panics
 /// If `lr <= 0`, `radius <= 0`, `g_thres < 0` or `x0` is empty or not finite.
@@ -135,7 +136,7 @@ pub struct PerturbedRun {
 /// ```
 /// use course::optim::{perturbed_gradient_descent, StrictSaddle};
 /// let f = StrictSaddle::new(&[1.0, 2.0], 1.0);
-/// let run = perturbed_gradient_descent(&f, &ndarray::array![1.0, 1.0, 0.0], 0.1, 1e-2, 1e-3, 50, 1000, &mut course::rng::seeded(0));
+/// let run = perturbed_gradient_descent(&f, &ndarray::array![1.0, 1.0, 0.0], 0.1, 1e-2, 1e-3, 50, 1000, 0);
 /// assert_eq!(run.kicked_at.len() >= 1, true);
 /// assert!(f.escape_step(&run.history).is_some()); // plain GD from here never escapes
 /// ```
@@ -148,8 +149,9 @@ pub fn perturbed_gradient_descent(
     g_thres: f64,
     t_thres: usize,
     n_steps: usize,
-    rng: &mut impl Rng,
+    seed: u64,
 ) -> PerturbedRun {
+    let rng = &mut crate::rng::seeded(seed);
     check_x0("perturbed_gradient_descent", x0);
     check_lr("perturbed_gradient_descent", lr);
     assert!(radius > 0.0, "perturbed_gradient_descent: radius must be > 0, got {radius}");
@@ -204,12 +206,11 @@ mod tests {
     fn kicks_are_uniform_in_the_ball() {
         // Oracle: for ξ uniform in the d-ball of radius r, E|ξ|² = r² d/(d + 2).
         let f = StrictSaddle::new(&[1.0, 1.0], 1.0);
-        let mut rng = crate::rng::seeded(5);
         let mut s = 0.0;
         let n = 4000;
-        for _ in 0..n {
+        for seed in 0..n {
             // start at the saddle: the first step kicks
-            let run = perturbed_gradient_descent(&f, &Array1::zeros(3), 0.1, 2.0, 1e-3, 10, 1, &mut rng);
+            let run = perturbed_gradient_descent(&f, &Array1::zeros(3), 0.1, 2.0, 1e-3, 10, 1, seed);
             let xi = &run.kicks[0];
             assert!(xi.dot(xi) <= 4.0 + 1e-12);
             s += xi.dot(xi);
