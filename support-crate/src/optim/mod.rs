@@ -20,47 +20,73 @@
 //! [`semilog_slope`]. Regularization as spectral filtering: [`SpectralDesign`]. Landscapes:
 //! [`slice_1d`], [`slice_2d`], [`hessian_fd`].
 //!
+//! Non-convex and noisy dynamics (notebook 33): the stationarity rate [`stationarity_bound`] on
+//! [`CosineSum`] and [`CauchyRegression`], the PL inequality ([`KarimiExample`], [`pl_constant`]),
+//! saddles ([`StrictSaddle`], [`perturbed_gradient_descent`]), SGD's stationary covariance
+//! ([`SgdQuadratic`], [`lyapunov_continuous`], [`lyapunov_discrete`]), AMSGrad on
+//! [`ReddiProblem`], and Nesterov's lower bound on [`WorstCaseQuadratic`].
+//!
 //! ## Reference
 //! Nesterov, *Lectures on Convex Optimization* (2018), ch. 2; Bottou, Curtis & Nocedal (2018),
 //! *Optimization methods for large-scale machine learning*; Goodfellow, Bengio & Courville,
 //! *Deep Learning* (2016), ch. 8.
 //!
-//! Used in notebooks/04-gradient-descent.ipynb and notebooks/05-momentum-and-adaptive-methods.ipynb.
+//! Used in notebooks/04-gradient-descent.ipynb, notebooks/05-momentum-and-adaptive-methods.ipynb and notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 mod adam;
+mod amsgrad;
+mod cauchy_regression;
+mod cosine_sum;
 mod gradient_descent;
 mod heavy_ball;
 mod history;
 mod landscape;
 mod lbfgs;
 mod least_squares;
+mod lyapunov;
 mod nesterov;
 mod noisy;
 mod objective;
+mod polyak_lojasiewicz;
 mod quadratic;
 mod rates;
+mod reddi_online;
 mod rmsprop;
 mod rosenbrock;
+mod saddle;
 mod schedule;
 mod sgd;
+mod sgd_stationary;
 mod spectral_filters;
+mod stationarity;
 mod two_layer_net;
+mod worst_case_quadratic;
 
 pub use adam::{AdamState, adam};
+pub use amsgrad::{AmsGradState, AmsGradStep, amsgrad_step};
+pub use cauchy_regression::CauchyRegression;
+pub use cosine_sum::CosineSum;
 pub use gradient_descent::gradient_descent;
 pub use heavy_ball::{heavy_ball, heavy_ball_parameters};
 pub use history::History;
 pub use landscape::{hessian_fd, random_direction, slice_1d, slice_2d, symmetric_eigen, symmetric_eigenvalues};
 pub use lbfgs::lbfgs;
 pub use least_squares::LeastSquares;
+pub use lyapunov::{lyapunov_continuous, lyapunov_discrete};
 pub use nesterov::{nesterov, nesterov_constant};
 pub use noisy::NoisyGradient;
 pub use objective::{FnObjective, Objective, StochasticObjective};
+pub use polyak_lojasiewicz::{KarimiExample, pl_constant};
 pub use quadratic::Quadratic;
 pub use rates::{log_spaced, loglog_slope, semilog_slope};
+pub use reddi_online::{OnlineRun, ReddiProblem};
 pub use rmsprop::{EPS, rmsprop};
 pub use rosenbrock::Rosenbrock;
+pub use saddle::{PerturbedRun, StrictSaddle, perturbed_gradient_descent};
 pub use schedule::StepSchedule;
 pub use sgd::sgd;
+pub use sgd_stationary::{SgdQuadratic, second_moment, sgd_1d_second_moment};
 pub use spectral_filters::{SpectralDesign, early_stopping_filter, ridge_filter};
+pub use stationarity::{running_min_grad_sq, stationarity_bound};
 pub use two_layer_net::TwoLayerNet;
+pub use worst_case_quadratic::WorstCaseQuadratic;
