@@ -56,6 +56,7 @@ ALIASES = {
     "30": "schrödinger bridge sinkhorn entropic ot ipf",
     "31": "capstone journal club inpainting application",
     "33": "non-convex nonconvex stationarity polyak-łojasiewicz pl saddle perturbed sde modified equation lyapunov amsgrad krylov worst-case",
+    "34": "attention transformer transformers self-attention softmax positional encoding causal mask multi-head key-value recall",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")

@@ -30,7 +30,7 @@ pub type Inner = burn::backend::NdArray<f32>;
 pub type Train = burn::backend::Autodiff<Inner>;
 
 /// Bumped whenever an operation changes its arguments or results; `course::nn` checks it.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// Runs operation `op` on `args`: the table of everything the engine can do.
 pub fn dispatch(op: &str, args: &Value) -> Result<Value, String> {
@@ -53,6 +53,11 @@ pub fn dispatch(op: &str, args: &Value) -> Result<Value, String> {
         "conv1d_burn" => nn::ops::conv1d(args),
         "conv2d_burn" => nn::ops::conv2d(args),
         "resnet_flow" => nn::ops::resnet(args),
+        "train_transformer" => nn::ops::transformer_train(args),
+        "train_flat_mlp" => nn::ops::flat_mlp_train(args),
+        "sequence_logits" => nn::ops::sequence_logits(args),
+        "transformer_attention" => nn::ops::transformer_attention(args),
+        "transformer_weights" => nn::ops::transformer_weights(args),
         "drop" => registry::drop_op(args),
         "live_handles" => Ok(Value::U64(registry::len() as u64)),
         _ => match generative::dispatch(op, args) {

@@ -12,9 +12,10 @@ pub mod ops;
 pub mod recurrent;
 pub mod residual;
 pub mod training;
+pub mod transformer;
 
 pub use crate::{Inner, Train};
 pub use course::nn::{
     Activation, Block, Cell, CnnConfig, GradientProfile, HIGHWAY_GATE_BIAS, Init, MlpConfig, OptimizerKind, RecurrentConfig, TrainConfig,
-    TrainReport, dropout_mask, orthogonal,
+    TrainReport, TransformerConfig, dropout_mask, orthogonal,
 };

@@ -6,6 +6,9 @@ use super::conv::{conv1d_burn, conv2d_burn};
 use super::deep_mlp::{DeepMlp, gradient_profile, train_mlp};
 use super::recurrent::{RecurrentModel, train_recurrent};
 use super::residual::resnet_flow;
+use super::transformer::{SequenceNet, train_flat_mlp, train_transformer};
+use course::nn::TransformerConfig;
+use ndarray::Array3;
 use crate::registry;
 use crate::wire::{Value, WireError};
 use course::data::sequences::SequenceTask;
@@ -106,4 +109,37 @@ pub fn conv2d(args: &Value) -> Result<Value, WireError> {
 pub fn resnet(args: &Value) -> Result<Value, WireError> {
     let a = args.items(5)?;
     Ok(resnet_flow(&a2(&a[0])?, a[1].f64s()?, &a2(&a[2])?, a[3].f64()?, a[4].usize()?).to_wire())
+}
+
+/// `train_transformer(cfg, inputs, labels, tc)` → `[handle, report]`.
+pub fn transformer_train(args: &Value) -> Result<Value, WireError> {
+    let a = args.items(4)?;
+    let (net, report) = train_transformer(&TransformerConfig::from_wire(&a[0])?, &Array3::from_wire(&a[1])?, &a[2].usizes()?, &TrainConfig::from_wire(&a[3])?);
+    Ok(Value::List(vec![registry::insert(net).into(), report.to_wire()]))
+}
+
+/// `train_flat_mlp(hidden, n_classes, inputs, labels, tc)` → `[handle, report]`.
+pub fn flat_mlp_train(args: &Value) -> Result<Value, WireError> {
+    let a = args.items(5)?;
+    let (net, report) = train_flat_mlp(a[0].usize()?, a[1].usize()?, &Array3::from_wire(&a[2])?, &a[3].usizes()?, &TrainConfig::from_wire(&a[4])?);
+    Ok(Value::List(vec![registry::insert(net).into(), report.to_wire()]))
+}
+
+/// `sequence_logits(handle, inputs)` → matrix.
+pub fn sequence_logits(args: &Value) -> Result<Value, WireError> {
+    let a = args.items(2)?;
+    let x = Array3::from_wire(&a[1])?;
+    registry::with(a[0].u64()?, |m: &SequenceNet| m.logits(&x).to_wire())
+}
+
+/// `transformer_attention(handle, inputs)` → list of `T × T` matrices.
+pub fn transformer_attention(args: &Value) -> Result<Value, WireError> {
+    let a = args.items(2)?;
+    let x = Array3::from_wire(&a[1])?;
+    registry::with(a[0].u64()?, |m: &SequenceNet| m.attention_maps(&x).to_wire())
+}
+
+/// `transformer_weights(handle)` → list of matrices (vectors as rows).
+pub fn transformer_weights(args: &Value) -> Result<Value, WireError> {
+    registry::with(args.u64()?, |m: &SequenceNet| m.weights().to_wire())
 }

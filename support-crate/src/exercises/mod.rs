@@ -41,6 +41,7 @@ pub mod nb29;
 pub mod nb30;
 pub mod nb31;
 pub mod nb33;
+pub mod nb34;
 
 use std::fmt;
 

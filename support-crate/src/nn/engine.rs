@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The protocol this crate speaks (nn-engine/src/lib.rs has the same constant).
-const PROTOCOL: u32 = 2;
+const PROTOCOL: u32 = 3;
 
 unsafe extern "C" {
     fn dlopen(filename: *const c_char, flag: c_int) -> *mut c_void;

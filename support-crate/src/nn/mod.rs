@@ -21,6 +21,8 @@
 //! | `cnn` | a small CNN for images | 10 |
 //! | `recurrent` | RNN and LSTM cells, gradient through time | 10 |
 //! | `residual` | a ResNet as the forward Euler scheme of an ODE | 10 |
+//! | `attention` | scaled dot-product and multi-head attention, positional encodings (`f64` reference) | 34 |
+//! | `transformer` | a one-block transformer and a flat MLP on key–value recall | 34 |
 //!
 //! ```
 //! use course::nn::{fit_regressor_1d, Activation};
@@ -31,6 +33,7 @@
 //! assert_eq!(model.n_params(), 16 + 16 + 16 + 1);
 //! ```
 
+mod attention;
 mod batch_norm;
 mod cnn;
 #[doc(hidden)]
@@ -44,9 +47,11 @@ mod mlp;
 mod recurrent;
 mod residual;
 mod training;
+mod transformer;
 #[doc(hidden)]
 pub mod wire;
 
+pub use attention::{LAYER_NORM_EPSILON, MultiHeadAttention, TransformerWeights, attention_weights, layer_norm, relative_rotation, scaled_dot_product_attention, sinusoidal_encoding, softmax_rows};
 pub use batch_norm::{EPSILON as BATCH_NORM_EPSILON, batch_norm};
 pub use cnn::{Cnn, CnnConfig, train_cnn};
 pub use conv::{conv_output_len, conv1d_burn, conv1d_matrix, conv2d_burn, conv2d_matrix};
@@ -57,6 +62,7 @@ pub use mlp::{Activation, FitReport, Regressor, fit_regressor_1d};
 pub use recurrent::{Cell, RecurrentConfig, RecurrentModel, gradient_through_time, train_recurrent};
 pub use residual::resnet_flow;
 pub use training::{OptimizerKind, TrainConfig, TrainReport};
+pub use transformer::{KeyValueRecall, SequenceClassifier, SequenceModel, TransformerConfig, train_flat_mlp, train_transformer};
 
 /// Number of models the engine currently holds for this process (each [`Regressor`],
 /// [`DeepMlp`], [`Cnn`] or [`RecurrentModel`] holds one until dropped).
