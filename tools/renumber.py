@@ -5,11 +5,11 @@ use (new notebooks appended at the end with temporary numbers are moved into pla
 What is rewritten, each in a single substitution so that no number is mapped twice:
 - the files `notebooks/OLD-slug.ipynb` and `support-crate/src/exercises/nbOLD.rs` (git mv);
 - `nbOLD` (exercise modules), `OLD-slug` (file names and paths), "notebook(s) OLD[, MM and KK]",
-  "Exercise(s) OLD.k[, MM.j]" and the check labels `"OLD.k"` in the exercise modules (tests/test_crossrefs.py, whose sentences are about
-  made-up notebooks, is left alone);
+  "Exercise(s) OLD.k[, MM.j]" and the check labels `"OLD.k"` in the exercise modules;
 - each notebook's title "# OLD — …", the README's table (rows re-sorted) and the cross-reference
   test's ALIASES (keys re-sorted), and the order of `pub mod nbNN;` in exercises/mod.rs.
-Prose that names a notebook by its number alone ("as in 21") is not found: grep for it after.
+Prose that names a notebook by its number alone ("as in 21") is not found: grep for it after, and
+check tests/test_crossrefs.py, whose expected messages ("notebook(s) 23") follow the real aliases.
 """
 
 from __future__ import annotations
@@ -73,8 +73,7 @@ def main() -> None:
     files = [*NOTEBOOKS.glob("*.ipynb"), ROOT / "README.md", *(ROOT / "tests").glob("*.py"), *(ROOT / "tools").glob("*.py")]
     for crate in ("support-crate", "nn-engine"):
         files += [p for p in (ROOT / crate).rglob("*.rs") if "target" not in p.parts]
-    # This script and the checker's own test sentences (about made-up notebooks) stay as they are.
-    keep = {Path(__file__).resolve(), (ROOT / "tests" / "test_crossrefs.py").resolve()}
+    keep = {Path(__file__).resolve()}
     files = [p for p in files if p.resolve() not in keep]
     for path in files:
         old = path.read_text()
