@@ -42,6 +42,7 @@ pub mod nb30;
 pub mod nb31;
 pub mod nb33;
 pub mod nb34;
+pub mod nb36;
 
 use std::fmt;
 

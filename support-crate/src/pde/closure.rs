@@ -14,7 +14,8 @@
 //! stochastic parametrizations in the Lorenz '96 system*, Q. J. R. Meteorol. Soc. 131;
 //! H. M. Arnold, I. M. Moroz, T. N. Palmer (2013), Phil. Trans. R. Soc. A 371.
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb (and, with a network closure,
+//! notebooks/36-deep-learning-for-pdes.ipynb).
 
 use ndarray::{Array1, Array2};
 
@@ -201,12 +202,29 @@ impl Lorenz96 {
     /// assert!(xs.row(50).iter().all(|v| v.abs() < 1e-12));
     /// ```
     pub fn integrate_coarse(&self, x0: &[f64], closure: &[f64], dt: f64, n_steps: usize) -> Array2<f64> {
+        self.integrate_coarse_with(x0, &|x| polynomial(closure, x), dt, n_steps)
+    }
+
+    /// As [`integrate_coarse`](Self::integrate_coarse) with any closure $P$ (e.g. a network).
+    ///
+    /// # Panics
+    /// If `x0.len() != K` or `dt <= 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::pde::Lorenz96;
+    /// let l96 = Lorenz96::standard();
+    /// let a = l96.integrate_coarse(&[1.0; 8], &[0.5, 0.1], 0.01, 20);
+    /// let b = l96.integrate_coarse_with(&[1.0; 8], &|x| 0.5 + 0.1 * x, 0.01, 20);
+    /// assert!((&a - &b).iter().all(|v| v.abs() < 1e-12));
+    /// ```
+    pub fn integrate_coarse_with(&self, x0: &[f64], closure: &dyn Fn(f64) -> f64, dt: f64, n_steps: usize) -> Array2<f64> {
         assert_eq!(x0.len(), self.k, "Lorenz96::integrate_coarse: x0 must have K = {} entries, got {}", self.k, x0.len());
         assert!(dt.is_finite() && dt > 0.0, "Lorenz96::integrate_coarse: dt must be > 0, got {dt}");
         let field = |x: &[f64], out: &mut [f64]| {
             self.slow_tendency(x, out);
             for i in 0..self.k {
-                out[i] -= polynomial(closure, x[i]);
+                out[i] -= closure(x[i]);
             }
         };
         let mut out = Array2::zeros((n_steps + 1, self.k));
@@ -226,6 +244,23 @@ impl Lorenz96 {
     /// # Panics
     /// As [`integrate_full`](Self::integrate_full), or if `lead_time <= 0` or `n_forecasts == 0`.
     pub fn forecast_rmse(&self, closure: &[f64], lead_time: f64, n_forecasts: usize, dt: f64, seed: u64) -> f64 {
+        self.forecast_rmse_with(&|x| polynomial(closure, x), lead_time, n_forecasts, dt, seed)
+    }
+
+    /// As [`forecast_rmse`](Self::forecast_rmse) with any closure $P$.
+    ///
+    /// # Panics
+    /// As [`forecast_rmse`](Self::forecast_rmse).
+    ///
+    /// # Examples
+    /// ```
+    /// use course::pde::Lorenz96;
+    /// let l96 = Lorenz96 { j: 4, ..Lorenz96::standard() };
+    /// let a = l96.forecast_rmse(&[0.3, 0.2], 0.05, 2, 0.005, 1);
+    /// let b = l96.forecast_rmse_with(&|x| 0.3 + 0.2 * x, 0.05, 2, 0.005, 1);
+    /// assert!((a - b).abs() < 1e-12);
+    /// ```
+    pub fn forecast_rmse_with(&self, closure: &dyn Fn(f64) -> f64, lead_time: f64, n_forecasts: usize, dt: f64, seed: u64) -> f64 {
         assert!(lead_time > 0.0, "Lorenz96::forecast_rmse: lead_time must be > 0, got {lead_time}");
         assert!(n_forecasts > 0, "Lorenz96::forecast_rmse: n_forecasts must be > 0, got 0");
         let mut state = self.attractor_state(seed, dt);
@@ -234,7 +269,7 @@ impl Lorenz96 {
         let mut sq = 0.0;
         for _ in 0..n_forecasts {
             let truth = self.integrate_full(&state, dt, n_lead, n_lead);
-            let coarse = self.integrate_coarse(&state[..self.k], closure, dt, n_lead);
+            let coarse = self.integrate_coarse_with(&state[..self.k], closure, dt, n_lead);
             sq += (0..self.k).map(|i| (truth.x[[1, i]] - coarse[[n_lead, i]]).powi(2)).sum::<f64>() / self.k as f64;
             state = self.integrate_full(&state, dt, n_gap, n_gap).last;
         }
