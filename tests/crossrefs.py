@@ -55,7 +55,7 @@ ALIASES = {
     "29": "stochastic control path integral pis",
     "30": "schrödinger bridge sinkhorn entropic ot ipf",
     "31": "capstone journal club inpainting application",
-    "35": "policy gradient reinforce actor-critic baseline td fixed point temporal-difference",
+    "35": "policy-gradient reinforce actor-critic baseline temporal-difference",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")
