@@ -53,6 +53,7 @@ impl WideTdRun {
     /// # Examples
     /// ```
     /// let chain = course::rl::LinearTd::random(6, 2, 0.9, 0);
+    /// let k_inf = course::rl::tanh_ntk_limit(&chain.phi, 100_000, 0);
     /// let run = course::rl::wide_td(&chain, &k_inf, 64, 0.5, 10, 5, 0);
     /// assert!(run.max_gap() < 0.1);
     /// ```
@@ -65,6 +66,7 @@ impl WideTdRun {
     /// # Examples
     /// ```
     /// let chain = course::rl::LinearTd::random(6, 2, 0.9, 0);
+    /// let k_inf = course::rl::tanh_ntk_limit(&chain.phi, 100_000, 0);
     /// let run = course::rl::wide_td(&chain, &k_inf, 4096, 0.5, 10, 5, 0);
     /// assert!(run.limit_gap() < 0.05);
     /// ```
