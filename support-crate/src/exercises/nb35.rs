@@ -144,8 +144,6 @@ mod tests {
     #[test]
     fn q1_accepts_the_reference_and_names_every_slip() {
         assert!(check_q1(reinforce_gradient).is_correct());
-        let g = 0.0; // placeholder to keep closures simple
-        let _ = g;
         let cases: Vec<(Box<dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>>, &str)> = vec![
             (Box::new(|p, e, g, b| -reinforce_gradient(p, e, g, b)), "sign"),
             (Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * e.len() as f64), "averaging"),
