@@ -58,6 +58,7 @@ ALIASES = {
     "33": "non-convex nonconvex stationarity polyak-łojasiewicz pl saddle perturbed sde modified equation lyapunov amsgrad krylov worst-case",
     "34": "attention transformer transformers self-attention softmax positional encoding causal mask multi-head key-value recall",
     "36": "dgm deep galerkin pde pdes bsde hjb hamilton jacobi bellman high-dimensional closure lorenz",
+    "35": "policy-gradient reinforce actor-critic baseline temporal-difference",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")

@@ -43,6 +43,7 @@ pub mod nb31;
 pub mod nb33;
 pub mod nb34;
 pub mod nb36;
+pub mod nb35;
 
 use std::fmt;
 
