@@ -40,6 +40,7 @@ pub mod nb28;
 pub mod nb29;
 pub mod nb30;
 pub mod nb31;
+pub mod nb32;
 
 use std::fmt;
 
