@@ -55,6 +55,7 @@ ALIASES = {
     "29": "stochastic control path integral pis",
     "30": "schrödinger bridge sinkhorn entropic ot ipf",
     "31": "capstone journal club inpainting application",
+    "32": "generalization vc dimension shattering sauer shelah rademacher pac union bound double descent implicit bias max-margin margin",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")
