@@ -117,7 +117,7 @@ pub fn check_q2(step: LogisticStep) -> Feedback {
     };
     let reference = |w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64| w - &(logistic_grad(w, x, y) * lr);
     if all(&reference) {
-        return Feedback::correct(ex, "w ← w + (lr/n) Σᵢ yᵢxᵢ σ(−yᵢw·xᵢ): each point pulls w towards yᵢxᵢ, weighted by how badly it is classified. The next cell runs a million of your steps.");
+        return Feedback::correct(ex, "w ← w + (lr/n) Σᵢ yᵢxᵢ σ(−yᵢw·xᵢ): each point pulls w towards yᵢxᵢ, weighted by how badly it is classified. The next cell runs 10⁵ of your steps.");
     }
     let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
     let named: Vec<(&str, Box<dyn Fn(&Array1<f64>, &Array2<f64>, &[f64], f64) -> Array1<f64>>)> = vec![
