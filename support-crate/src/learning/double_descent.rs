@@ -54,6 +54,12 @@ pub struct DoubleDescent {
 
 impl DoubleDescent {
     /// The width of largest test error.
+    ///
+    /// # Examples
+    /// ```
+    /// let dd = course::learning::DoubleDescent { widths: vec![10, 20, 40], test_mse: vec![1.0, 5.0, 2.0], train_mse: vec![0.0; 3], norm: vec![1.0; 3] };
+    /// assert_eq!(dd.peak_width(), 20);
+    /// ```
     pub fn peak_width(&self) -> usize {
         let k = (0..self.widths.len()).fold(0, |b, k| if self.test_mse[k] > self.test_mse[b] { k } else { b });
         self.widths[k]
