@@ -59,6 +59,7 @@ ALIASES = {
     "34": "attention transformer transformers self-attention softmax positional encoding causal mask multi-head key-value recall",
     "36": "dgm deep galerkin pde pdes bsde hjb hamilton jacobi bellman high-dimensional closure lorenz",
     "35": "policy-gradient reinforce actor-critic baseline temporal-difference",
+    "32": "generalization vc dimension shattering sauer shelah rademacher pac union bound double descent implicit bias max-margin margin",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")

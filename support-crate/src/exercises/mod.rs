@@ -44,6 +44,7 @@ pub mod nb33;
 pub mod nb34;
 pub mod nb36;
 pub mod nb35;
+pub mod nb32;
 
 use std::fmt;
 

@@ -1,7 +1,9 @@
 //! Learning from data, the classical part: the perceptron, least squares, polynomial
-//! regression, ridge, and the bias–variance decomposition.
+//! regression, ridge, and the bias–variance decomposition; and (notebook 32) generalization:
+//! finite-class and VC bounds, Rademacher complexity, double descent and implicit bias.
 //!
-//! Used in notebooks/01-perceptron-and-regression.ipynb.
+//! Used in notebooks/01-perceptron-and-regression.ipynb and
+//! notebooks/32-generalization-and-implicit-bias.ipynb.
 
 mod bias_variance;
 mod least_squares;
@@ -32,3 +34,16 @@ pub use sawtooth::{count_linear_pieces, sawtooth, sawtooth_shallow, sawtooth_uni
 mod two_layer;
 
 pub use two_layer::{Activation, Scaling, TwoLayer};
+
+// Notebook 32: generalization bounds and the implicit bias of gradient descent.
+mod double_descent;
+mod finite_class;
+mod implicit_bias;
+mod rademacher;
+mod shattering;
+
+pub use double_descent::{DoubleDescent, dd_target, double_descent, min_norm_fit};
+pub use finite_class::{ThresholdProblem, gap_draws, hoeffding_union_bound};
+pub use implicit_bias::{angle_between, gd_least_squares, logistic_gd, logistic_grad, logistic_loss, max_margin};
+pub use rademacher::{empirical_rademacher, linear_rademacher_bounds, linear_sup, margin_bound, rademacher_signs, ramp_loss, two_layer_sup};
+pub use shattering::{binomial, halfplane_labelings, interval_labelings, is_shattered, missing_labeling, sauer_shelah};
