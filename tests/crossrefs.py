@@ -1,9 +1,9 @@
 """Cross-references in the prose: "notebook NN", "notebooks NN–MM", "notebooks/NN-slug.ipynb".
 
 A reference must name a notebook that exists. Where the sentence also gives the notebook's
-subject, in apposition ("notebook 24, GANs", "notebook 23 (the VAE)", "the VAE (notebook 23)"),
+subject, in apposition ("notebook 29, GANs", "notebook 28 (the VAE)", "the VAE (notebook 28)"),
 the subject must be that notebook's: a phrase that shares no term with the named notebook but
-does with another is reported ("notebook 24, the VAE": the VAE is notebook 23). A notebook's
+does with another is reported ("notebook 29, the VAE": the VAE is notebook 28). A notebook's
 terms are the words of its title and slug plus the usual names of what it teaches (ALIASES). A
 phrase counts as a subject only if at least half of its words are such terms: "(1500 Adam
 steps, batch 128)" describes a run, it does not name a notebook.
@@ -34,32 +34,32 @@ ALIASES = {
     "08": "universal approximation width depth",
     "09": "initialization normalization dropout training vanishing",
     "10": "convolution cnn lstm recurrent residual highway resnet architecture",
-    "11": "probability concentration clt hoeffding chernoff",
-    "12": "stochastic process sde brownian itô ito girsanov maruyama milstein",
-    "13": "kalman kernel gaussian process gp inference representer",
-    "14": "monte carlo mcmc importance mala metropolis hmc gibbs langevin",
-    "15": "variational inference elbo cavi vi",
-    "16": "em hidden variable mixture k-means cluster",
-    "17": "boltzmann rbm energy-based energy ising",
-    "18": "bayesian network belief propagation elimination",
-    "19": "ntk neural tangent kernel lazy",
-    "20": "mean-field mean field particle",
-    "21": "reinforcement rl q-learning bellman policy",
-    "22": "pinn neural ode bsde dynamical black scholes",
-    "23": "vae autoencoder variational",
-    "24": "gan wgan wasserstein discriminator",
-    "25": "score matching langevin ncsn denoising",
-    "26": "ddpm diffusion ddim",
-    "27": "edm probability-flow pf-ode score sde heun",
-    "28": "flow matching normalizing cnf rectified coupling reflow",
-    "29": "stochastic control path integral pis",
-    "30": "schrödinger bridge sinkhorn entropic ot ipf",
-    "31": "capstone journal club inpainting application",
-    "33": "non-convex nonconvex stationarity polyak-łojasiewicz pl saddle perturbed sde modified equation lyapunov amsgrad krylov worst-case",
-    "34": "attention transformer transformers self-attention softmax positional encoding causal mask multi-head key-value recall",
-    "36": "dgm deep galerkin pde pdes bsde hjb hamilton jacobi bellman high-dimensional closure lorenz",
-    "35": "policy-gradient reinforce actor-critic baseline temporal-difference",
-    "32": "generalization vc dimension shattering sauer shelah rademacher pac union bound double descent implicit bias max-margin margin",
+    "11": "attention transformer transformers self-attention softmax positional encoding causal mask multi-head key-value recall",
+    "12": "probability concentration clt hoeffding chernoff",
+    "13": "generalization vc dimension shattering sauer shelah rademacher pac union bound double descent implicit bias max-margin margin",
+    "14": "stochastic process sde brownian itô ito girsanov maruyama milstein",
+    "15": "non-convex nonconvex stationarity polyak-łojasiewicz pl saddle perturbed sde modified equation lyapunov amsgrad krylov worst-case",
+    "16": "kalman kernel gaussian process gp inference representer",
+    "17": "monte carlo mcmc importance mala metropolis hmc gibbs langevin",
+    "18": "variational inference elbo cavi vi",
+    "19": "em hidden variable mixture k-means cluster",
+    "20": "boltzmann rbm energy-based energy ising",
+    "21": "bayesian network belief propagation elimination",
+    "22": "ntk neural tangent kernel lazy",
+    "23": "mean-field mean field particle",
+    "24": "reinforcement rl q-learning bellman policy",
+    "25": "policy-gradient reinforce actor-critic baseline temporal-difference",
+    "26": "pinn neural ode bsde dynamical black scholes",
+    "27": "dgm deep galerkin pde pdes bsde hjb hamilton jacobi bellman high-dimensional closure lorenz",
+    "28": "vae autoencoder variational",
+    "29": "gan wgan wasserstein discriminator",
+    "30": "score matching langevin ncsn denoising",
+    "31": "ddpm diffusion ddim",
+    "32": "edm probability-flow pf-ode score sde heun",
+    "33": "flow matching normalizing cnf rectified coupling reflow",
+    "34": "stochastic control path integral pis",
+    "35": "schrödinger bridge sinkhorn entropic ot ipf",
+    "36": "capstone journal club inpainting application",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")
@@ -143,7 +143,7 @@ def check_text(text: str, where: str, terms: dict[str, set[str]], slugs: set[str
         after = AFTER.match(text[m.end() :])
         if after:
             phrases.append(after.group(1))
-        if len(nns) == 1:  # "the VAE (notebook 23)"; in "A, B (notebooks 12, 14)" the subject is ambiguous
+        if len(nns) == 1:  # "the VAE (notebook 28)"; in "A, B (notebooks 14, 17)" the subject is ambiguous
             before = BEFORE.search(text[max(0, m.start() - 60) : m.start()])
             if before:
                 phrases.append(" ".join(before.group(1).split()[-3:]))

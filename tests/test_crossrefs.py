@@ -25,24 +25,24 @@ def sources():
 
 
 def test_the_checker_on_known_sentences():
-    titles = {"23": "# 23 — Variational autoencoders", "24": "# 24 — GANs and Wasserstein GANs", "26": "# 26 — Diffusion models: DDPM", "27": "# 27 — Score SDEs and EDM", "28": "# 28 — Flows and flow matching"}
-    terms, slugs = notebook_terms(titles), {"23-variational-autoencoders"}
+    titles = {"28": "# 28 — Variational autoencoders", "29": "# 29 — GANs and Wasserstein GANs", "31": "# 31 — Diffusion models: DDPM", "32": "# 32 — Score SDEs and EDM", "33": "# 33 — Flows and flow matching"}
+    terms, slugs = notebook_terms(titles), {"28-variational-autoencoders"}
 
     def why(text):
         return [p.why for p in check_text(text, "t", terms, slugs)]
 
-    assert why("deep generative models (notebook 24, the VAE).") == ["“the VAE” is the subject of notebook(s) 23, not 24"]
-    assert why("deep generative models (notebook 23, the VAE).") == []
-    assert why("why VAEs (notebook 24) use it") != []
-    assert why("why VAEs (notebook 23) use it") == []
-    assert why("**Next:** notebook 24, GANs — a generator") == []
-    assert why("the diffusion of notebooks 26–27, run as") == []
-    assert why("see notebooks 26–29") == ["names notebook(s) 29, which do not exist"]
+    assert why("deep generative models (notebook 29, the VAE).") == ["“the VAE” is the subject of notebook(s) 28, not 29"]
+    assert why("deep generative models (notebook 28, the VAE).") == []
+    assert why("why VAEs (notebook 29) use it") != []
+    assert why("why VAEs (notebook 28) use it") == []
+    assert why("**Next:** notebook 29, GANs — a generator") == []
+    assert why("the diffusion of notebooks 31–32, run as") == []
+    assert why("see notebooks 31–34") == ["names notebook(s) 34, which do not exist"]
     assert why("see notebook 41") == ["names notebook(s) 41, which do not exist"]
-    assert why("Used in notebooks/23-variational-autoencoders.ipynb.") == []
+    assert why("Used in notebooks/28-variational-autoencoders.ipynb.") == []
     assert why("Used in notebooks/23-vae.ipynb.") == ["no such notebook file"]
-    assert why("notebook 26, diffusion models (DDPM)") == []
-    assert why("notebook 28, in the order of its figures") == []  # no notebook's subject: nothing to compare
+    assert why("notebook 31, diffusion models (DDPM)") == []
+    assert why("notebook 33, in the order of its figures") == []  # no notebook's subject: nothing to compare
     assert numbers("26–28") == ["26", "27", "28"] and numbers("12, 14 and 26") == ["12", "14", "26"]
 
 

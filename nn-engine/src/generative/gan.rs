@@ -24,7 +24,7 @@
 //! Goodfellow et al. (2014), *Generative adversarial nets*; Arjovsky, Chintala & Bottou (2017),
 //! *Wasserstein GAN*; Gulrajani et al. (2017), *Improved training of Wasserstein GANs*.
 //!
-//! Used in notebooks/24-gans-and-wasserstein-gans.ipynb (through `course::generative::gan`).
+//! Used in notebooks/29-gans-and-wasserstein-gans.ipynb (through `course::generative::gan`).
 
 use super::net::new_mlp;
 use crate::nn::convert::{f32_rows, gather};

@@ -1,4 +1,4 @@
-//! The variational autoencoder of notebook 23: a Gaussian encoder, a Gaussian or Bernoulli
+//! The variational autoencoder of notebook 28: a Gaussian encoder, a Gaussian or Bernoulli
 //! decoder, trained by Adam on the negative β-ELBO with the reparameterization trick.
 //!
 //! For a minibatch $B$, with $(\mu, \log\sigma^2) = e_\phi(x)$ and $z = \mu + \sigma\odot\varepsilon$,

@@ -10,7 +10,7 @@
 //! Vaswani et al. (2017), *Attention is all you need*; Phuong & Hutter (2022), *Formal
 //! algorithms for transformers*.
 //!
-//! Used in notebooks/34-attention-and-transformers.ipynb.
+//! Used in notebooks/11-attention-and-transformers.ipynb.
 
 use super::convert::{f32_rows, gather, norm, to_array2, values};
 use super::training::{Layered, train_loop};

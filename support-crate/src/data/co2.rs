@@ -11,7 +11,7 @@
 //! the 526 months: June and October 1958, February–April 1964). A month is placed at its middle
 //! in decimal years, $t = \text{year} + (\text{month} - \tfrac12)/12$.
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 /// The file: `date,co2` with the date as `YYYYMMDD` and an empty value for a week without data.
 const CSV: &str = include_str!("../../data/co2/co2.csv");

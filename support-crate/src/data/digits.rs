@@ -6,9 +6,9 @@
 //! one of 13 people (the test half of the UCI set, as scikit-learn's `load_digits`).
 //!
 //! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb,
-//! notebooks/17-boltzmann-machines-and-energy-models.ipynb, notebooks/23-variational-autoencoders.ipynb
-//! and the digit generators of notebooks/26-diffusion-models-ddpm.ipynb, 27-score-sdes-and-edm.ipynb
-//! and 28-flows-and-flow-matching.ipynb.
+//! notebooks/20-boltzmann-machines-and-energy-models.ipynb, notebooks/28-variational-autoencoders.ipynb
+//! and the digit generators of notebooks/31-diffusion-models-ddpm.ipynb, 32-score-sdes-and-edm.ipynb
+//! and 33-flows-and-flow-matching.ipynb.
 
 use crate::rng::seeded;
 use ndarray::Array2;

@@ -11,7 +11,7 @@
 //! R. A. Fisher (1936), *The use of multiple measurements in taxonomic problems*, Annals of
 //! Eugenics 7, 179–188.
 //!
-//! Used in notebooks/16-hidden-variables-and-em.ipynb.
+//! Used in notebooks/19-hidden-variables-and-em.ipynb.
 
 use ndarray::Array2;
 

@@ -1,107 +1,115 @@
-//! Exercises of notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Exercises of notebooks/12-probability-and-concentration.ipynb.
 
-use super::{Feedback, vec_close};
-use ndarray::Array2;
+use super::{Feedback, close, vec_close};
 
-/// Exercise 12.1: the stationary distribution $\pi$ ($\pi P = \pi$, $\sum_i\pi_i = 1$) of the
-/// chain with transition matrix `p`.
+/// Exercise 12.1: Hoeffding's bound $e^{-2nt^2/(b-a)^2}$ on $\Pr(\bar X_n - \mu \ge t)$ for
+/// `n` draws in `[low, high]`.
 ///
 /// # Panics
-/// If `p` is not a transition matrix of an irreducible chain.
+/// If `n == 0`, `t <= 0` or `low >= high`.
 ///
 /// # Examples
 /// ```
-/// use course::ndarray::array;
-/// let f = course::exercises::nb12::check_q1(&array![[0.9, 0.1], [0.3, 0.7]], &[0.75, 0.25]);
+/// let f = course::exercises::nb12::check_q1(100, 0.1, 0.0, 1.0, (-2.0f64).exp());
 /// assert!(f.is_correct());
 /// ```
-pub fn check_q1(p: &Array2<f64>, pi: &[f64]) -> Feedback {
+pub fn check_q1(n: usize, t: f64, low: f64, high: f64, bound: f64) -> Feedback {
     let ex = "12.1";
-    let chain = crate::stochastic::MarkovChain::new(p.clone());
-    let expected = chain.stationary_lu();
-    let n = expected.len();
-    if pi.len() != n {
-        return Feedback::wrong(ex, format!("one probability per state: expected {n} entries, got {}.", pi.len()));
+    let expected = crate::probability::hoeffding_bound(n, t, low, high);
+    if close(bound, expected, 1e-9) {
+        return Feedback::correct(ex, format!("e^(−2nt²/(b−a)²) = {expected:.4e}: the tail of the mean decays like a Gaussian's, with variance proxy (b−a)²/4n."));
     }
-    if vec_close(pi, &expected, 1e-8) {
-        return Feedback::correct(ex, "πP = π and Σπ = 1: the left eigenvector of P for the eigenvalue 1 (an eigenvector of Pᵀ).");
-    }
-    let s: f64 = pi.iter().sum();
-    if s.abs() > 1e-12 {
-        let scaled: Vec<f64> = pi.iter().map(|v| v / s).collect();
-        if vec_close(&scaled, &expected, 1e-8) {
-            return Feedback::wrong(ex, format!("the direction is right but the entries sum to {s:.4}: divide by the sum."));
-        }
-        if pi.iter().all(|&v| (v - pi[0]).abs() < 1e-9 * v.abs().max(1.0)) {
-            return Feedback::wrong(ex, "a constant vector is the right eigenvector (P1 = 1, rows sum to 1); π is a left eigenvector: use Pᵀ, or iterate π ← πP.");
+    let (nf, r) = (n as f64, high - low);
+    let slips = [
+        ((-nf * t * t / (r * r)).exp(), "the exponent has a factor 2: −2nt²/(b−a)²."),
+        ((-2.0 * nf * t * t / r).exp(), "the range enters squared: (b−a)², not (b−a)."),
+        (2.0 * expected, "this is the two-sided bound P(|X̄ − μ| ≥ t) ≤ 2e^(…); the question asks for one side."),
+        ((-2.0 * nf * t / (r * r)).exp(), "the deviation enters squared: t², not t."),
+        ((-2.0 * t * t / (r * r)).exp(), "the bound improves with n: the exponent is −2·n·t²/(b−a)²."),
+    ];
+    for (value, why) in slips {
+        if close(bound, value, 1e-9) {
+            return Feedback::wrong(ex, why);
         }
     }
-    let residual: f64 = (0..n).map(|j| ((0..n).map(|i| pi[i] * p[[i, j]]).sum::<f64>() - pi[j]).abs()).sum();
-    Feedback::wrong(ex, format!("‖πP − π‖₁ = {residual:.3e}, Σπ = {s:.4}; expected π = {:?}.", expected.iter().map(|v| format!("{v:.4}")).collect::<Vec<_>>()))
+    Feedback::wrong(ex, format!("expected e^(−2nt²/(b−a)²) = {expected:.6e}, got {bound:.6e}."))
 }
 
-/// Exercise 12.2: the left-point (Itô) sum $\sum_k W_{t_k}(W_{t_{k+1}} - W_{t_k})$ along the path
-/// `w` (values on an equally spaced grid of $[0, T]$, $T$ = `t_end`).
-///
-/// # Panics
-/// If `w` has fewer than 2 points.
+fn enumerate(f: impl Fn(usize, usize) -> f64, given: impl Fn(usize, usize) -> usize) -> Vec<f64> {
+    // E[f(D1, D2) | G = k] for k = 1..6 by enumerating the 36 equally likely outcomes.
+    let (mut s, mut c) = (vec![0.0; 6], vec![0.0; 6]);
+    for a in 1..=6 {
+        for b in 1..=6 {
+            let k = given(a, b) - 1;
+            s[k] += f(a, b);
+            c[k] += 1.0;
+        }
+    }
+    s.iter().zip(&c).map(|(s, c)| s / c).collect()
+}
+
+/// Exercise 12.2: the vector $\big(\mathbb E[\max(D_1, D_2)\mid D_1 = k]\big)_{k=1}^6$ for two
+/// fair dice.
 ///
 /// # Examples
 /// ```
-/// let f = course::exercises::nb12::check_q2(&[0.0, 1.0, 3.0], 1.0, 2.0);
-/// assert!(f.is_correct());
+/// let truth: Vec<f64> = (1..=6).map(|k| ((k * k) as f64 + ((k + 1)..=6).sum::<usize>() as f64) / 6.0).collect();
+/// assert!(course::exercises::nb12::check_q2(&truth).is_correct());
 /// ```
-pub fn check_q2(w: &[f64], t_end: f64, answer: f64) -> Feedback {
+pub fn check_q2(cond: &[f64]) -> Feedback {
     let ex = "12.2";
-    assert!(w.len() >= 2, "check_q2: the path needs at least 2 points");
-    let expected = crate::stochastic::ito_integral_w_dw(w);
-    let scale = w.iter().map(|v| v * v).sum::<f64>().max(1.0);
-    let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * scale;
-    if same(answer, expected) {
-        let wt = w[w.len() - 1];
-        return Feedback::correct(ex, format!(
-            "the Itô sum is {expected:.5} = ½W_T² − ½·(quadratic variation); its limit ½(W_T² − T) = {:.5}.",
-            0.5 * (wt * wt - t_end)
-        ));
+    if cond.len() != 6 {
+        return Feedback::wrong(ex, format!("one value per face k = 1, …, 6: expected 6 entries, got {}.", cond.len()));
     }
-    let right: f64 = w.windows(2).map(|p| p[1] * (p[1] - p[0])).sum();
-    let strat = crate::stochastic::stratonovich_integral_w_dw(w);
-    let wt = w[w.len() - 1];
-    if same(answer, right) {
-        return Feedback::wrong(ex, "you evaluated W at the right end of each step; Itô uses the left end W_{t_k} (the integrand must not see the increment).");
+    let expected = enumerate(|a, b| a.max(b) as f64, |a, _| a);
+    if vec_close(cond, &expected, 1e-9) {
+        return Feedback::correct(ex, "E[max | D₁ = k] = (k·k + (k+1) + … + 6)/6; averaging it over k gives E[max] = 161/36 (the tower property).");
     }
-    if same(answer, strat) {
-        return Feedback::wrong(ex, "this is the midpoint (Stratonovich) sum, which is exactly ½W_T²; Itô uses the left end.");
+    let joint: Vec<f64> = expected.iter().map(|v| v / 6.0).collect();
+    let swapped = enumerate(|a, _| a as f64, |a, b| a.max(b));
+    let minimum = enumerate(|a, b| a.min(b) as f64, |a, _| a);
+    if cond.iter().all(|&v| close(v, 3.5, 1e-9)) {
+        return Feedback::wrong(ex, "3.5 is E[D₂]: knowing D₁ = k changes the maximum, which is k whenever D₂ ≤ k.");
     }
-    if same(answer, 0.5 * (wt * wt - t_end)) {
-        return Feedback::wrong(ex, "that is the limit ½(W_T² − T); compute the finite sum on this grid (it differs by ½(T − Σ ΔW²)).");
+    if vec_close(cond, &joint, 1e-9) {
+        return Feedback::wrong(ex, "these are E[max · 1{D₁ = k}]: divide by P(D₁ = k) = 1/6 to condition.");
     }
-    Feedback::wrong(ex, format!("expected Σ W_k (W_(k+1) − W_k) = {expected:.6}, got {answer:.6}."))
+    if vec_close(cond, &swapped, 1e-9) {
+        return Feedback::wrong(ex, "this is E[D₁ | max = k]: the conditioning goes the other way.");
+    }
+    if vec_close(cond, &minimum, 1e-9) {
+        return Feedback::wrong(ex, "this is the conditional mean of the minimum, not the maximum.");
+    }
+    Feedback::wrong(ex, format!(
+        "expected {:?}: for D₁ = k the maximum is k when D₂ ≤ k (k of 6 cases) and D₂ otherwise.",
+        expected.iter().map(|v| format!("{v:.4}")).collect::<Vec<_>>()
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
 
     #[test]
-    fn q1_spots_unnormalized_and_right_eigenvectors() {
-        let p = array![[0.5, 0.4, 0.1], [0.2, 0.5, 0.3], [0.3, 0.0, 0.7]];
-        let pi = crate::stochastic::MarkovChain::new(p.clone()).stationary();
-        assert!(check_q1(&p, &pi).is_correct());
-        let twice: Vec<f64> = pi.iter().map(|v| 2.0 * v).collect();
-        assert!(check_q1(&p, &twice).message.contains("divide by the sum"));
-        assert!(check_q1(&p, &[1.0 / 3.0; 3]).message.contains("left eigenvector"));
+    fn q1_names_the_usual_slips() {
+        let (n, t) = (50, 0.2);
+        let good = (-2.0f64 * 50.0 * 0.04 / 4.0).exp();
+        assert!(check_q1(n, t, -1.0, 1.0, good).is_correct());
+        assert!(check_q1(n, t, -1.0, 1.0, (-50.0f64 * 0.04 / 4.0).exp()).message.contains("factor 2"));
+        assert!(check_q1(n, t, -1.0, 1.0, (-2.0f64 * 50.0 * 0.04 / 2.0).exp()).message.contains("squared"));
+        assert!(check_q1(n, t, -1.0, 1.0, 2.0 * good).message.contains("two-sided"));
     }
 
     #[test]
-    fn q2_spots_right_endpoint_midpoint_and_limit() {
-        let w = crate::stochastic::brownian_paths(1, 100, 1.0, &mut crate::rng::seeded(1)).row(0).to_vec();
-        let ito = crate::stochastic::ito_integral_w_dw(&w);
-        assert!(check_q2(&w, 1.0, ito).is_correct());
-        let right: f64 = w.windows(2).map(|p| p[1] * (p[1] - p[0])).sum();
-        assert!(check_q2(&w, 1.0, right).message.contains("right end"));
-        assert!(check_q2(&w, 1.0, 0.5 * w[100] * w[100]).message.contains("Stratonovich"));
-        assert!(check_q2(&w, 1.0, 0.5 * (w[100] * w[100] - 1.0)).message.contains("limit"));
+    fn q2_closed_form_and_slips() {
+        // closed form against the enumeration
+        let truth: Vec<f64> = (1..=6).map(|k| ((k * k) as f64 + ((k + 1)..=6).sum::<usize>() as f64) / 6.0).collect();
+        assert!(check_q2(&truth).is_correct());
+        // tower property: the mean of E[max | D1] is E[max] = 161/36
+        assert!((truth.iter().sum::<f64>() / 6.0 - 161.0 / 36.0).abs() < 1e-12);
+        assert!(check_q2(&[3.5; 6]).message.contains("E[D₂]"));
+        let joint: Vec<f64> = truth.iter().map(|v| v / 6.0).collect();
+        assert!(check_q2(&joint).message.contains("divide by"));
+        assert!(check_q2(&truth[..5]).message.contains("6 entries"));
     }
 }

@@ -1,126 +1,82 @@
-//! Exercises of notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Exercises of notebooks/14-stochastic-processes-and-sdes.ipynb.
 
-use super::{Feedback, close};
+use super::{Feedback, vec_close};
 use ndarray::Array2;
 
-fn max_abs_diff(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
-    a.iter().zip(b.iter()).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
-}
-
-/// Exercise 14.1: the Metropolis–Hastings transition matrix `p` for target `pi` and proposal
-/// matrix `proposal`, written by hand.
+/// Exercise 14.1: the stationary distribution $\pi$ ($\pi P = \pi$, $\sum_i\pi_i = 1$) of the
+/// chain with transition matrix `p`.
 ///
 /// # Panics
-/// If `pi` and `proposal` do not fit (see [`crate::sampling::metropolis_matrix`]).
+/// If `p` is not a transition matrix of an irreducible chain.
 ///
 /// # Examples
 /// ```
 /// use course::ndarray::array;
-/// let q = array![[0.0, 1.0], [1.0, 0.0]];
-/// let p = array![[0.0, 1.0], [0.5, 0.5]]; // π = (1, 2): 0 → 1 always, 1 → 0 w.p. 1/2
-/// assert!(course::exercises::nb14::check_q1(&[1.0, 2.0], &q, &p).is_correct());
+/// let f = course::exercises::nb14::check_q1(&array![[0.9, 0.1], [0.3, 0.7]], &[0.75, 0.25]);
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q1(pi: &[f64], proposal: &Array2<f64>, p: &Array2<f64>) -> Feedback {
+pub fn check_q1(p: &Array2<f64>, pi: &[f64]) -> Feedback {
     let ex = "14.1";
-    let expected = crate::sampling::metropolis_matrix(pi, proposal);
-    if p.dim() != expected.dim() {
-        return Feedback::wrong(ex, format!("P must be {:?} like the proposal, got {:?}.", expected.dim(), p.dim()));
+    let chain = crate::stochastic::MarkovChain::new(p.clone());
+    let expected = chain.stationary_lu();
+    let n = expected.len();
+    if pi.len() != n {
+        return Feedback::wrong(ex, format!("one probability per state: expected {n} entries, got {}.", pi.len()));
     }
-    if max_abs_diff(p, &expected) < 1e-12 {
-        let gap = crate::sampling::detailed_balance_gap(pi, p);
-        return Feedback::correct(ex, format!("πᵢPᵢⱼ = πⱼPⱼᵢ holds to {gap:.1e}: the chain is reversible with respect to π."));
+    if vec_close(pi, &expected, 1e-8) {
+        return Feedback::correct(ex, "πP = π and Σπ = 1: the left eigenvector of P for the eigenvalue 1 (an eigenvector of Pᵀ).");
     }
-    let n = pi.len();
-    let worst_row = (0..n).map(|i| (p.row(i).sum() - 1.0).abs()).fold(0.0, f64::max);
-    let off_diag_ok = (0..n).all(|i| (0..n).all(|j| i == j || (p[[i, j]] - expected[[i, j]]).abs() < 1e-12));
-    if off_diag_ok && worst_row > 1e-12 {
-        return Feedback::wrong(ex, "the moves are right but a row does not sum to 1: a rejected proposal keeps the chain where it is, so Pᵢᵢ = 1 − Σⱼ≠ᵢ Pᵢⱼ.");
-    }
-    // The usual slips: the ratio upside down, or the Hastings correction Qⱼᵢ/Qᵢⱼ left out.
-    let swapped = crate::sampling::metropolis_matrix(&pi.iter().map(|v| 1.0 / v).collect::<Vec<_>>(), proposal);
-    if max_abs_diff(p, &swapped) < 1e-12 {
-        return Feedback::wrong(ex, "the acceptance ratio is upside down: accept i → j with min(1, πⱼQⱼᵢ / (πᵢQᵢⱼ)), so moves towards larger π are always accepted.");
-    }
-    let mut no_hastings = Array2::zeros((n, n));
-    for i in 0..n {
-        for j in 0..n {
-            if i != j {
-                no_hastings[[i, j]] = proposal[[i, j]] * (pi[j] / pi[i]).min(1.0);
-            }
+    let s: f64 = pi.iter().sum();
+    if s.abs() > 1e-12 {
+        let scaled: Vec<f64> = pi.iter().map(|v| v / s).collect();
+        if vec_close(&scaled, &expected, 1e-8) {
+            return Feedback::wrong(ex, format!("the direction is right but the entries sum to {s:.4}: divide by the sum."));
         }
-        no_hastings[[i, i]] = 1.0 - no_hastings.row(i).sum();
+        if pi.iter().all(|&v| (v - pi[0]).abs() < 1e-9 * v.abs().max(1.0)) {
+            return Feedback::wrong(ex, "a constant vector is the right eigenvector (P1 = 1, rows sum to 1); π is a left eigenvector: use Pᵀ, or iterate π ← πP.");
+        }
     }
-    if max_abs_diff(p, &no_hastings) < 1e-12 {
-        return Feedback::wrong(ex, "this is Metropolis without the Hastings correction: the proposal is not symmetric, so the ratio needs Qⱼᵢ/Qᵢⱼ too.");
-    }
-    let gap = crate::sampling::detailed_balance_gap(pi, p);
-    Feedback::wrong(ex, format!("P differs from the MH matrix by up to {:.3e}; detailed balance fails by {gap:.3e}.", max_abs_diff(p, &expected)))
+    let residual: f64 = (0..n).map(|j| ((0..n).map(|i| pi[i] * p[[i, j]]).sum::<f64>() - pi[j]).abs()).sum();
+    Feedback::wrong(ex, format!("‖πP − π‖₁ = {residual:.3e}, Σπ = {s:.4}; expected π = {:?}.", expected.iter().map(|v| format!("{v:.4}")).collect::<Vec<_>>()))
 }
 
-/// Exercise 14.2: the effective sample size $(\sum w)^2/\sum w^2$ of importance weights given by
-/// their logarithms `log_w`.
-///
-/// # Examples
-/// ```
-/// assert!(course::exercises::nb14::check_q2(&[0.0, 0.0, 0.0, 0.0], 4.0).is_correct());
-/// ```
-pub fn check_q2(log_w: &[f64], ess: f64) -> Feedback {
-    let ex = "14.2";
-    let expected = crate::sampling::weight_ess(log_w);
-    if close(ess, expected, 1e-8) {
-        return Feedback::correct(ex, format!(
-            "ESS = {expected:.1} of {} draws ({:.1}%): that many independent draws from p would give the same precision.",
-            log_w.len(),
-            100.0 * expected / log_w.len() as f64
-        ));
-    }
-    if close(ess, 1.0 / expected, 1e-8) {
-        return Feedback::wrong(ex, "that is Σw²/(Σw)², the reciprocal: the ESS is (Σw)²/Σw², between 1 and n.");
-    }
-    if close(ess, log_w.len() as f64, 1e-12) {
-        return Feedback::wrong(ex, "n is the ESS only when all weights are equal; use (Σw)²/Σw².");
-    }
-    let (s1, s2) = log_w.iter().fold((0.0, 0.0), |(a, b), v| (a + v, b + v * v));
-    if s2 > 0.0 && close(ess, s1 * s1 / s2, 1e-8) {
-        return Feedback::wrong(ex, "the formula is applied to the log weights: exponentiate first (subtract the largest log weight to avoid overflow).");
-    }
-    if ess.is_nan() || ess.is_infinite() {
-        return Feedback::wrong(ex, "the answer is not finite: exp of large log weights overflows — subtract max log w first; the ESS does not change.");
-    }
-    Feedback::wrong(ex, format!("expected (Σw)²/Σw² = {expected:.4}, got {ess:.4}."))
-}
-
-/// Exercise 14.3: the stationary variance of ULA with step `step` on the target
-/// $\mathcal N(0, \sigma^2)$ (`sigma2` = $\sigma^2$), in closed form.
+/// Exercise 14.2: the left-point (Itô) sum $\sum_k W_{t_k}(W_{t_{k+1}} - W_{t_k})$ along the path
+/// `w` (values on an equally spaced grid of $[0, T]$, $T$ = `t_end`).
 ///
 /// # Panics
-/// Unless `sigma2 > 0` and `0 < step < 2 sigma2`.
+/// If `w` has fewer than 2 points.
 ///
 /// # Examples
 /// ```
-/// assert!(course::exercises::nb14::check_q3(2.0, 1.0, 2.0 / (1.0 - 0.25)).is_correct());
+/// let f = course::exercises::nb14::check_q2(&[0.0, 1.0, 3.0], 1.0, 2.0);
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q3(sigma2: f64, step: f64, variance: f64) -> Feedback {
-    let ex = "14.3";
-    assert!(sigma2 > 0.0, "sigma2 must be > 0, got {sigma2}");
-    assert!(step > 0.0 && step < 2.0 * sigma2, "step must be in (0, 2 sigma2), got {step}");
-    let expected = sigma2 / (1.0 - step / (2.0 * sigma2));
-    if close(variance, expected, 1e-9) {
-        return Feedback::correct(ex, format!("v = σ²/(1 − h/2σ²) = {expected:.6}: a bias of about h/2 whatever σ²."));
+pub fn check_q2(w: &[f64], t_end: f64, answer: f64) -> Feedback {
+    let ex = "14.2";
+    assert!(w.len() >= 2, "check_q2: the path needs at least 2 points");
+    let expected = crate::stochastic::ito_integral_w_dw(w);
+    let scale = w.iter().map(|v| v * v).sum::<f64>().max(1.0);
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * scale;
+    if same(answer, expected) {
+        let wt = w[w.len() - 1];
+        return Feedback::correct(ex, format!(
+            "the Itô sum is {expected:.5} = ½W_T² − ½·(quadratic variation); its limit ½(W_T² − T) = {:.5}.",
+            0.5 * (wt * wt - t_end)
+        ));
     }
-    if close(variance, sigma2, 1e-9) {
-        return Feedback::wrong(ex, "σ² is the target's variance; ULA is biased. Solve v = (1 − h/σ²)² v + 2h.");
+    let right: f64 = w.windows(2).map(|p| p[1] * (p[1] - p[0])).sum();
+    let strat = crate::stochastic::stratonovich_integral_w_dw(w);
+    let wt = w[w.len() - 1];
+    if same(answer, right) {
+        return Feedback::wrong(ex, "you evaluated W at the right end of each step; Itô uses the left end W_{t_k} (the integrand must not see the increment).");
     }
-    if close(variance, 1.0 / (1.0 - step / 2.0), 1e-9) {
-        return Feedback::wrong(ex, "that is the answer for σ² = 1: here ∇log π(x) = −x/σ², so the step is x(1 − h/σ²) + √(2h) ξ.");
+    if same(answer, strat) {
+        return Feedback::wrong(ex, "this is the midpoint (Stratonovich) sum, which is exactly ½W_T²; Itô uses the left end.");
     }
-    if close(variance, sigma2 / (1.0 - step / (4.0 * sigma2)), 1e-9) {
-        return Feedback::wrong(ex, "that is the variance for the step x + (h/2)∇log π + √h ξ; the notebook's step is x + h∇log π + √(2h) ξ.");
+    if same(answer, 0.5 * (wt * wt - t_end)) {
+        return Feedback::wrong(ex, "that is the limit ½(W_T² − T); compute the finite sum on this grid (it differs by ½(T − Σ ΔW²)).");
     }
-    if close(variance, sigma2 + step / 2.0, 1e-9) {
-        return Feedback::wrong(ex, "σ² + h/2 is only the first-order expansion; give the exact stationary variance.");
-    }
-    Feedback::wrong(ex, format!("expected {expected:.6}, got {variance:.6}. Take variances on both sides of x' = (1 − h/σ²)x + √(2h)ξ."))
+    Feedback::wrong(ex, format!("expected Σ W_k (W_(k+1) − W_k) = {expected:.6}, got {answer:.6}."))
 }
 
 #[cfg(test)]
@@ -129,46 +85,23 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn q1_names_the_slips() {
-        let pi = [1.0, 2.0, 4.0];
-        let q = array![[0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1]];
-        let right = crate::sampling::metropolis_matrix(&pi, &q);
-        assert!(check_q1(&pi, &q, &right).is_correct());
-        let mut no_diag = right.clone();
-        for i in 0..3 {
-            no_diag[[i, i]] = 0.0;
-        }
-        assert!(check_q1(&pi, &q, &no_diag).message.contains("sum to 1"));
-        let swapped = crate::sampling::metropolis_matrix(&[1.0, 0.5, 0.25], &q);
-        assert!(check_q1(&pi, &q, &swapped).message.contains("upside down"));
-        let mut nh = Array2::zeros((3, 3));
-        for i in 0..3 {
-            for j in 0..3 {
-                if i != j {
-                    nh[[i, j]] = q[[i, j]] * (pi[j] / pi[i]).min(1.0);
-                }
-            }
-            nh[[i, i]] = 1.0 - nh.row(i).sum();
-        }
-        assert!(check_q1(&pi, &q, &nh).message.contains("Hastings"));
+    fn q1_spots_unnormalized_and_right_eigenvectors() {
+        let p = array![[0.5, 0.4, 0.1], [0.2, 0.5, 0.3], [0.3, 0.0, 0.7]];
+        let pi = crate::stochastic::MarkovChain::new(p.clone()).stationary();
+        assert!(check_q1(&p, &pi).is_correct());
+        let twice: Vec<f64> = pi.iter().map(|v| 2.0 * v).collect();
+        assert!(check_q1(&p, &twice).message.contains("divide by the sum"));
+        assert!(check_q1(&p, &[1.0 / 3.0; 3]).message.contains("left eigenvector"));
     }
 
     #[test]
-    fn q2_names_the_slips() {
-        let lw = [0.0, -1.0, 0.5, -2.0, 0.3];
-        let e = crate::sampling::weight_ess(&lw);
-        assert!(check_q2(&lw, e).is_correct());
-        assert!(check_q2(&lw, 1.0 / e).message.contains("reciprocal"));
-        assert!(check_q2(&lw, 5.0).message.contains("equal"));
-        let (s1, s2) = lw.iter().fold((0.0, 0.0), |(a, b), v| (a + v, b + v * v));
-        assert!(check_q2(&lw, s1 * s1 / s2).message.contains("log weights"));
-    }
-
-    #[test]
-    fn q3_names_the_slips() {
-        assert!(check_q3(2.0, 0.5, 2.0 / (1.0 - 0.125)).is_correct());
-        assert!(check_q3(2.0, 0.5, 2.0).message.contains("biased"));
-        assert!(check_q3(2.0, 0.5, 1.0 / (1.0 - 0.25)).message.contains("σ² = 1"));
-        assert!(check_q3(2.0, 0.5, 2.0 / (1.0 - 0.0625)).message.contains("(h/2)"));
+    fn q2_spots_right_endpoint_midpoint_and_limit() {
+        let w = crate::stochastic::brownian_paths(1, 100, 1.0, &mut crate::rng::seeded(1)).row(0).to_vec();
+        let ito = crate::stochastic::ito_integral_w_dw(&w);
+        assert!(check_q2(&w, 1.0, ito).is_correct());
+        let right: f64 = w.windows(2).map(|p| p[1] * (p[1] - p[0])).sum();
+        assert!(check_q2(&w, 1.0, right).message.contains("right end"));
+        assert!(check_q2(&w, 1.0, 0.5 * w[100] * w[100]).message.contains("Stratonovich"));
+        assert!(check_q2(&w, 1.0, 0.5 * (w[100] * w[100] - 1.0)).message.contains("limit"));
     }
 }

@@ -1,127 +1,117 @@
-//! Exercises of notebooks/16-hidden-variables-and-em.ipynb.
+//! Exercises of notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
-use super::{Feedback, vec_close};
-use crate::mixture::Gmm;
-use ndarray::{Array2, Axis};
+use super::{Feedback, close};
+use crate::inference::{GpHyper, gp_log_marginal_likelihood, normal_normal_posterior};
 
-fn flat(a: &Array2<f64>) -> Vec<f64> {
-    a.iter().cloned().collect()
-}
-
-/// Exercise 16.1: the responsibilities $r_{ik}=\pi_k\mathcal N(x_i;\mu_k,\Sigma_k)/\sum_j\pi_j\mathcal N(x_i;\mu_j,\Sigma_j)$
-/// of `model` for the rows of `x`, computed by hand (`resp` is `n × K`).
-///
-/// # Examples
-/// ```
-/// use course::mixture::Gmm;
-/// use course::ndarray::{array, Array2};
-/// let g = Gmm::new(vec![0.5, 0.5], array![[-1.0, 0.0], [1.0, 0.0]], vec![Array2::eye(2), Array2::eye(2)]);
-/// let x = array![[0.0, 0.0]];
-/// assert!(course::exercises::nb16::check_q1(&g, &x, &array![[0.5, 0.5]]).is_correct());
-/// ```
-pub fn check_q1(model: &Gmm, x: &Array2<f64>, resp: &Array2<f64>) -> Feedback {
-    let ex = "16.1";
-    let expected = model.responsibilities(x);
-    if resp.dim() != expected.dim() {
-        return Feedback::wrong(ex, format!("resp must be n × K = {:?}, got {:?}.", expected.dim(), resp.dim()));
-    }
-    if vec_close(&flat(resp), &flat(&expected), 1e-9) {
-        return Feedback::correct(ex, "each row is the posterior of the hidden label given the point: Bayes' rule with prior π_k.");
-    }
-    let row_sums = resp.sum_axis(Axis(1));
-    let joint = model.log_joint(x).mapv(f64::exp);
-    if vec_close(&flat(resp), &flat(&joint), 1e-9) {
-        return Feedback::wrong(ex, "these are the joint densities π_k N(x_i; μ_k, Σ_k): divide each row by its sum p(x_i).");
-    }
-    if vec_close(&flat(resp), &flat(&model.log_joint(x)), 1e-9) {
-        return Feedback::wrong(ex, "these are log densities: exponentiate (after subtracting the row maximum) and normalize each row.");
-    }
-    let equal = Gmm { weights: vec![1.0 / model.k() as f64; model.k()], ..model.clone() };
-    if vec_close(&flat(resp), &flat(&equal.responsibilities(x)), 1e-9) {
-        return Feedback::wrong(ex, "the mixing weights π_k are missing: multiply each Gaussian density by its π_k before normalizing.");
-    }
-    if row_sums.iter().any(|s| (s - 1.0).abs() > 1e-9) {
-        return Feedback::wrong(ex, "each row of responsibilities must sum to 1 (a distribution over the K labels).");
-    }
-    Feedback::wrong(ex, format!("rows sum to 1 but differ from the posterior; e.g. row 0 should be {:.6}.", expected.row(0)))
-}
-
-/// Exercise 16.2: the M-step means $\mu_k=\sum_ir_{ik}x_i/\sum_ir_{ik}$ (`means` is `K × 2`).
+/// Exercise 16.1: the normal–normal posterior (mean, variance) of $\mu$ for the prior
+/// $\mathcal N(\mu_0, v_0)$ and data $x_i\sim\mathcal N(\mu,\sigma^2)$.
 ///
 /// # Panics
-/// If `resp` is not `n × K` for `x` of `n` rows.
+/// If `var0 <= 0` or `noise_var <= 0`.
 ///
 /// # Examples
 /// ```
-/// use course::ndarray::array;
-/// let x = array![[0.0, 0.0], [2.0, 0.0]];
-/// let r = array![[1.0, 0.0], [0.5, 0.5]];
-/// assert!(course::exercises::nb16::check_q2(&x, &r, &array![[2.0 / 3.0, 0.0], [2.0, 0.0]]).is_correct());
+/// let f = course::exercises::nb16::check_q1(0.0, 1.0, 1.0, &[1.0, 3.0], 4.0 / 3.0, 1.0 / 3.0);
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q2(x: &Array2<f64>, resp: &Array2<f64>, means: &Array2<f64>) -> Feedback {
+pub fn check_q1(mu0: f64, var0: f64, noise_var: f64, data: &[f64], post_mean: f64, post_var: f64) -> Feedback {
+    let ex = "16.1";
+    let (m, v) = normal_normal_posterior(mu0, var0, noise_var, data);
+    let ok_m = close(post_mean, m, 1e-9);
+    let ok_v = close(post_var, v, 1e-9);
+    if ok_m && ok_v {
+        return Feedback::correct(ex, format!("posterior N({m:.4}, {v:.4}): precisions add, and the mean is the precision-weighted average of μ₀ and the data."));
+    }
+    let n = data.len() as f64;
+    let xbar = data.iter().sum::<f64>() / n.max(1.0);
+    if close(post_mean, xbar, 1e-9) && close(post_var, noise_var / n, 1e-9) {
+        return Feedback::wrong(ex, "this is the maximum-likelihood answer (x̄, σ²/n): the prior is missing. Add its precision 1/v₀ and its weighted mean μ₀/v₀.");
+    }
+    if close(post_var, var0 + noise_var / n, 1e-9) || close(post_var, 1.0 / (var0 + noise_var / n), 1e-9) {
+        return Feedback::wrong(ex, "variances do not add under conditioning: precisions do, 1/v_n = 1/v₀ + n/σ².");
+    }
+    if ok_m && close(post_var, v.sqrt(), 1e-9) {
+        return Feedback::wrong(ex, "that is the posterior standard deviation; the exercise asks for the variance.");
+    }
+    if ok_v {
+        return Feedback::wrong(ex, format!("the variance {v:.6} is right; the mean should be v_n (μ₀/v₀ + Σxᵢ/σ²) = {m:.6}, got {post_mean:.6}."));
+    }
+    Feedback::wrong(ex, format!("expected N({m:.6}, {v:.6}), got N({post_mean:.6}, {post_var:.6}). Start from 1/v_n = 1/v₀ + n/σ²."))
+}
+
+/// Exercise 16.2: the GP log marginal likelihood $-\tfrac12y^\top K_y^{-1}y - \tfrac12\ln\det K_y - \tfrac n2\ln2\pi$
+/// computed by hand.
+///
+/// # Panics
+/// As [`crate::inference::gp_log_marginal_likelihood`].
+///
+/// # Examples
+/// ```
+/// use course::inference::GpHyper;
+/// let h = GpHyper { length_scale: 1.0, signal_var: 1.0, noise_var: 1.0 };
+/// let lml = -0.25 - 0.5 * (4.0 * std::f64::consts::PI).ln(); // y = 1 ~ N(0, 2)
+/// assert!(course::exercises::nb16::check_q2(&[0.0], &[1.0], h, lml).is_correct());
+/// ```
+pub fn check_q2(x: &[f64], y: &[f64], hyper: GpHyper, lml: f64) -> Feedback {
     let ex = "16.2";
-    assert!(resp.nrows() == x.nrows(), "resp must have one row per point: {} rows, got {}", x.nrows(), resp.nrows());
-    let nk = resp.sum_axis(Axis(0));
-    let k = resp.ncols();
-    let expected = Array2::from_shape_fn((k, x.ncols()), |(j, d)| resp.column(j).dot(&x.column(d)) / nk[j]);
-    if means.dim() != expected.dim() {
-        return Feedback::wrong(ex, format!("means must be K × dim = {:?}, got {:?}.", expected.dim(), means.dim()));
+    let expected = gp_log_marginal_likelihood(x, y, hyper);
+    if close(lml, expected, 1e-9) {
+        return Feedback::correct(ex, format!("ln p(y | θ) = {expected:.6}: data fit −½yᵀK⁻¹y, complexity penalty −½ ln det K, and the constant."));
     }
-    if vec_close(&flat(means), &flat(&expected), 1e-9) {
-        return Feedback::correct(ex, "μ_k is the responsibility-weighted average of the data: the ELBO's maximizer for fixed q.");
+    let n = x.len() as f64;
+    let c = 0.5 * n * (2.0 * std::f64::consts::PI).ln();
+    if close(lml, expected + c, 1e-9) {
+        return Feedback::wrong(ex, "the constant −(n/2) ln 2π is missing.");
     }
-    let n = x.nrows() as f64;
-    let by_n = Array2::from_shape_fn((k, x.ncols()), |(j, d)| resp.column(j).dot(&x.column(d)) / n);
-    if vec_close(&flat(means), &flat(&by_n), 1e-9) {
-        return Feedback::wrong(ex, "divided by n: the weighted sum must be divided by N_k = Σ_i r_ik, the effective number of points in component k.");
-    }
-    let overall = x.mean_axis(Axis(0)).expect("x has rows");
-    if (0..k).all(|j| vec_close(&means.row(j).to_vec(), &overall.to_vec(), 1e-9)) {
-        return Feedback::wrong(ex, "every mean is the plain average of the data: weight each point by its responsibility r_ik.");
-    }
-    let hard: Vec<usize> = resp.rows().into_iter().map(|r| (0..k).fold(0, |b, j| if r[j] > r[b] { j } else { b })).collect();
-    let hard_means = Array2::from_shape_fn((k, x.ncols()), |(j, d)| {
-        let idx: Vec<usize> = (0..hard.len()).filter(|&i| hard[i] == j).collect();
-        if idx.is_empty() { f64::NAN } else { idx.iter().map(|&i| x[[i, d]]).sum::<f64>() / idx.len() as f64 }
+    // The same formula without σ_n² (a tiny jitter keeps K factorable), without panicking.
+    let k = hyper.kernel().gram(x, x) + ndarray::Array2::<f64>::eye(x.len()) * (1e-12 * hyper.signal_var);
+    let no_noise = crate::inference::SpdFactor::new(&k).ok().map(|f| {
+        let ya = ndarray::Array1::from(y.to_vec());
+        -0.5 * ya.dot(&f.solve(&ya)) - 0.5 * f.log_det() - c
     });
-    if vec_close(&flat(means), &flat(&hard_means), 1e-9) {
-        return Feedback::wrong(ex, "these are k-means' hard-assignment means; EM uses the soft responsibilities r_ik.");
+    if no_noise.is_some_and(|v| close(lml, v, 1e-6)) {
+        return Feedback::wrong(ex, "K_y = K + σ_n² I: the noise variance is missing from the diagonal.");
     }
-    Feedback::wrong(ex, format!("expected μ = {expected:.4}, got {means:.4}."))
+    let gp = crate::inference::GpPosterior::fit(x, y, hyper);
+    let quad: f64 = y.iter().zip(gp.alpha.iter()).map(|(a, b)| a * b).sum();
+    let logdet = -2.0 * (expected + c + 0.5 * quad);
+    if close(lml, expected + 0.25 * logdet, 1e-9) {
+        return Feedback::wrong(ex, "ln det K_y = 2 Σ ln Lᵢᵢ: with L the Cholesky factor, the term is −Σ ln Lᵢᵢ, not −½ Σ ln Lᵢᵢ.");
+    }
+    if close(lml, expected + quad, 1e-9) {
+        return Feedback::wrong(ex, "the sign of the data-fit term: it is −½ yᵀK_y⁻¹y.");
+    }
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {lml:.6}."))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
 
-    fn model() -> Gmm {
-        Gmm::new(vec![0.2, 0.8], array![[-1.0, 0.0], [1.0, 0.5]], vec![Array2::eye(2), array![[0.5, 0.1], [0.1, 0.7]]])
+    #[test]
+    fn q1_spots_the_usual_slips() {
+        let data = [0.5, 1.5, 2.0];
+        let (m, v) = normal_normal_posterior(0.0, 2.0, 0.5, &data);
+        assert!(check_q1(0.0, 2.0, 0.5, &data, m, v).is_correct());
+        let xbar = 4.0 / 3.0;
+        assert!(check_q1(0.0, 2.0, 0.5, &data, xbar, 0.5 / 3.0).message.contains("prior is missing"));
+        assert!(check_q1(0.0, 2.0, 0.5, &data, m, 2.0 + 0.5 / 3.0).message.contains("precisions"));
+        assert!(check_q1(0.0, 2.0, 0.5, &data, m, v.sqrt()).message.contains("standard deviation"));
     }
 
     #[test]
-    fn q1_names_the_slips() {
-        let g = model();
-        let x = array![[0.0, 0.0], [1.0, 1.0], [-2.0, 0.3]];
-        assert!(check_q1(&g, &x, &g.responsibilities(&x)).is_correct());
-        assert!(check_q1(&g, &x, &g.log_joint(&x).mapv(f64::exp)).message.contains("divide each row"));
-        let eq = Gmm { weights: vec![0.5, 0.5], ..g.clone() };
-        assert!(check_q1(&g, &x, &eq.responsibilities(&x)).message.contains("mixing weights"));
-    }
-
-    #[test]
-    fn q2_names_the_slips() {
-        let g = model();
-        let x = array![[0.0, 0.0], [1.0, 1.0], [-2.0, 0.3], [0.5, -0.5]];
-        let r = g.responsibilities(&x);
-        let right = g.m_step(&x, &r, crate::mixture::EmMode::MeansOnly).means;
-        assert!(check_q2(&x, &r, &right).is_correct());
-        let n = x.nrows() as f64;
-        let nk = r.sum_axis(Axis(0));
-        let by_n = Array2::from_shape_fn((2, 2), |(j, d)| right[[j, d]] * nk[j] / n);
-        assert!(check_q2(&x, &r, &by_n).message.contains("N_k"));
-        let m = x.mean_axis(Axis(0)).unwrap();
-        let overall = Array2::from_shape_fn((2, 2), |(_, d)| m[d]);
-        assert!(check_q2(&x, &r, &overall).message.contains("plain average"));
+    fn q2_spots_the_usual_slips() {
+        let x = [0.0, 0.5, 1.7, 2.2];
+        let y = [0.3, 0.1, -0.6, 0.4];
+        let h = GpHyper { length_scale: 0.8, signal_var: 1.0, noise_var: 0.1 };
+        let lml = gp_log_marginal_likelihood(&x, &y, h);
+        assert!(check_q2(&x, &y, h, lml).is_correct());
+        let c = 2.0 * (2.0 * std::f64::consts::PI).ln();
+        assert!(check_q2(&x, &y, h, lml + c).message.contains("constant"));
+        let no_noise = gp_log_marginal_likelihood(&x, &y, GpHyper { noise_var: 1e-12, ..h });
+        assert!(check_q2(&x, &y, h, no_noise).message.contains("noise variance"));
+        let cov = h.kernel().gram(&x, &x) + ndarray::Array2::<f64>::eye(4) * 0.1;
+        let half = crate::inference::SpdFactor::new(&cov).unwrap().log_det() * 0.25;
+        assert!(check_q2(&x, &y, h, lml + half).message.contains("Σ ln Lᵢᵢ"));
     }
 }

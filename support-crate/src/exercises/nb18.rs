@@ -1,118 +1,106 @@
-//! Exercises of notebooks/18-bayesian-networks.ipynb.
+//! Exercises of notebooks/18-variational-inference.ipynb.
 
-use super::{Feedback, vec_close};
-use crate::graphical::{BayesNet, cpt_counts};
+use super::{Feedback, close};
+use crate::inference::{NormalGammaPrior, kl_gaussian};
 
-/// Exercise 18.1: the posterior $p(x_{\text{target}}\mid\text{evidence})$, computed by hand from
-/// the joint (`p` has one entry per value of `target`).
+/// Exercise 18.1: $\mathrm{KL}(\mathcal N(m_q,s_q^2)\,\|\,\mathcal N(m_p,s_p^2))$ by hand
+/// (`s_q`, `s_p` are standard deviations).
+///
+/// # Panics
+/// If `s_q <= 0` or `s_p <= 0`.
 ///
 /// # Examples
 /// ```
-/// let net = course::graphical::sprinkler();
-/// let p = net.query_enumeration(1, &[(3, 1)]);
-/// assert!(course::exercises::nb18::check_q1(&net, 1, &[(3, 1)], &p).is_correct());
+/// assert!(course::exercises::nb18::check_q1(1.0, 1.0, 0.0, 1.0, 0.5).is_correct());
 /// ```
-pub fn check_q1(net: &BayesNet, target: usize, evidence: &[(usize, usize)], p: &[f64]) -> Feedback {
+pub fn check_q1(m_q: f64, s_q: f64, m_p: f64, s_p: f64, kl: f64) -> Feedback {
     let ex = "18.1";
-    let expected = net.query_enumeration(target, evidence);
-    if p.len() != expected.len() {
-        return Feedback::wrong(ex, format!("one probability per value of '{}': expected {}, got {}.", net.names[target], expected.len(), p.len()));
+    let expected = kl_gaussian(m_q, s_q, m_p, s_p);
+    if close(kl, expected, 1e-9) {
+        return Feedback::correct(ex, format!("KL(q‖p) = {expected:.6} = ln(s_p/s_q) + (s_q² + (m_q − m_p)²)/(2s_p²) − ½."));
     }
-    if vec_close(p, &expected, 1e-9) {
-        return Feedback::correct(ex, format!("p({} | evidence) = {expected:.4?}: Bayes' rule is the joint divided by p(evidence).", net.names[target]));
+    if close(kl, kl_gaussian(m_p, s_p, m_q, s_q), 1e-9) {
+        return Feedback::wrong(ex, "that is KL(p‖q): the arguments are swapped. KL is not symmetric; the expectation is under q, the first argument.");
     }
-    // the unnormalized joint p(x_target, evidence)
-    let mut joint = vec![0.0; expected.len()];
-    for x in net.assignments() {
-        if evidence.iter().all(|&(v, val)| x[v] == val) {
-            joint[x[target]] += net.prob(&x);
-        }
+    if close(kl, expected + 0.5, 1e-9) {
+        return Feedback::wrong(ex, "the −½ is missing (check: KL(q‖q) must be 0).");
     }
-    if vec_close(p, &joint, 1e-9) {
-        return Feedback::wrong(ex, "this is the joint p(x, evidence): divide by p(evidence) (the sum over x) to condition.");
+    if close(kl, expected + (s_p / s_q).ln(), 1e-9) {
+        return Feedback::wrong(ex, "the log term is ln(s_p/s_q) = ½ ln(s_p²/s_q²): you used the log of the variance ratio without the ½.");
     }
-    if vec_close(p, &net.query_enumeration(target, &[]), 1e-9) {
-        return Feedback::wrong(ex, "this is the prior marginal: keep only the joint assignments that agree with the evidence.");
+    if close(kl, expected + (s_q * s_q - s_q) / (2.0 * s_p * s_p), 1e-9) || close(kl, (s_p / s_q).ln() + (s_q + (m_q - m_p).powi(2)) / (2.0 * s_p * s_p) - 0.5, 1e-9) {
+        return Feedback::wrong(ex, "s_q is a standard deviation: the numerator has the variance s_q².");
     }
-    let s: f64 = p.iter().sum();
-    if (s - 1.0).abs() > 1e-6 {
-        return Feedback::wrong(ex, format!("a conditional distribution sums to 1, yours sums to {s:.6}."));
-    }
-    Feedback::wrong(ex, format!("expected {expected:.6?}, got {p:.6?}."))
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {kl:.6}."))
 }
 
-/// Exercise 18.2: the add-`alpha` estimate $(N_{ijk}+\alpha)/(N_{ij}+\alpha r_i)$ of the CPT of
-/// `node` from `samples`, laid out like `net.cpts[node]`.
+/// Exercise 18.2: one CAVI update of $q(\tau) = \mathrm{Gam}(a_N, b_N)$ given $q(\mu) = \mathcal N(\mu_N, \lambda_N^{-1})$.
+///
+/// # Panics
+/// If `lambda_n <= 0`.
 ///
 /// # Examples
 /// ```
-/// use course::graphical::{learn_cpts, sprinkler};
-/// let net = sprinkler();
-/// let s = net.sample(50, &mut course::rng::seeded(0));
-/// let cpt = learn_cpts(&net, &s, 1.0).cpts[2].clone();
-/// assert!(course::exercises::nb18::check_q2(&net, &s, 2, 1.0, &cpt).is_correct());
+/// let prior = course::inference::NormalGammaPrior::new(0.0, 1.0, 1.0, 1.0);
+/// assert!(course::exercises::nb18::check_q2(prior, &[1.0], 1.0, 2.0, 2.0, 2.0).is_correct());
 /// ```
-pub fn check_q2(net: &BayesNet, samples: &[Vec<usize>], node: usize, alpha: f64, cpt: &[f64]) -> Feedback {
+pub fn check_q2(prior: NormalGammaPrior, data: &[f64], mu_n: f64, lambda_n: f64, a_n: f64, b_n: f64) -> Feedback {
     let ex = "18.2";
-    let r = net.card[node];
-    let counts = cpt_counts(net, samples, node);
-    if cpt.len() != counts.len() {
-        return Feedback::wrong(ex, format!("the CPT of '{}' has {} entries (rows × values), got {}.", net.names[node], counts.len(), cpt.len()));
+    let (a, b) = prior.update_tau(data, mu_n, lambda_n);
+    let n = data.len() as f64;
+    let a_ok = close(a_n, a, 1e-9);
+    let b_ok = close(b_n, b, 1e-9);
+    if a_ok && b_ok {
+        return Feedback::correct(ex, format!("q(τ) = Gam({a:.4}, {b:.4}); E_q[τ] = {:.4}.", a / b));
     }
-    let estimate = |num_alpha: f64, den_alpha: f64, per_row: bool| -> Vec<f64> {
-        let n = samples.len() as f64;
-        counts
-            .chunks(r)
-            .flat_map(|row| {
-                let total = if per_row { row.iter().sum::<usize>() as f64 } else { n };
-                row.iter().map(move |&c| (c as f64 + num_alpha) / (total + den_alpha)).collect::<Vec<_>>()
-            })
-            .collect()
-    };
-    let expected = estimate(alpha, alpha * r as f64, true);
-    if vec_close(cpt, &expected, 1e-9) {
-        return Feedback::correct(ex, "each row is (counts + α)/(row total + α·r): a distribution, pulled toward uniform when data are scarce.");
+    if !a_ok {
+        if close(a_n, prior.a0 + 0.5 * n, 1e-9) {
+            return Feedback::wrong(ex, "a_N = a₀ + (N + 1)/2: the prior p(μ | τ) also contributes ½ ln τ (its precision is λ₀τ).");
+        }
+        return Feedback::wrong(ex, format!("a_N should be a₀ + (N + 1)/2 = {a:.6}, got {a_n:.6}."));
     }
-    if alpha > 0.0 && vec_close(cpt, &estimate(0.0, 0.0, true), 1e-9) {
-        return Feedback::wrong(ex, "this is the maximum-likelihood estimate: add α to every count.");
+    // b_N without the variance terms 1/λ_N (plugging in μ = μ_N).
+    let plug = prior.b0 + 0.5 * (data.iter().map(|x| (x - mu_n).powi(2)).sum::<f64>() + prior.lambda0 * (mu_n - prior.mu0).powi(2));
+    if close(b_n, plug, 1e-9) {
+        return Feedback::wrong(ex, "E_μ[(xᵢ − μ)²] = (xᵢ − μ_N)² + 1/λ_N: the variance of q(μ) is missing (you plugged in μ = μ_N).");
     }
-    if alpha > 0.0 && vec_close(cpt, &estimate(alpha, 0.0, true), 1e-9) {
-        return Feedback::wrong(ex, "α was added to the counts but not to the denominator: divide by N_ij + α·r so each row sums to 1.");
+    let no_prior = b - 0.5 * prior.lambda0 * ((mu_n - prior.mu0).powi(2) + 1.0 / lambda_n);
+    if close(b_n, no_prior, 1e-9) {
+        return Feedback::wrong(ex, "the prior term ½ λ₀ E[(μ − μ₀)²] is missing from b_N.");
     }
-    if vec_close(cpt, &estimate(alpha, alpha * r as f64, false), 1e-9) || vec_close(cpt, &estimate(alpha, alpha * counts.len() as f64, false), 1e-9) {
-        return Feedback::wrong(ex, "divide by the count of the parent configuration N_ij (the row total), not by the number of samples.");
+    if close(b_n, 2.0 * b - prior.b0, 1e-9) {
+        return Feedback::wrong(ex, "the expected squares enter b_N with a factor ½.");
     }
-    Feedback::wrong(ex, format!("expected {expected:.4?}, got {cpt:.4?}."))
+    Feedback::wrong(ex, format!("a_N is right; b_N should be {b:.6}, got {b_n:.6}."))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graphical::{learn_cpts, sprinkler, student};
 
     #[test]
-    fn q1_spots_unnormalized_and_prior() {
-        let net = student();
-        let ev = [(2, 2), (3, 1)];
-        let p = net.query_enumeration(1, &ev);
-        assert!(check_q1(&net, 1, &ev, &p).is_correct());
-        let prior = net.query_enumeration(1, &[]);
-        assert!(check_q1(&net, 1, &ev, &prior).message.contains("prior"));
-        let pe: f64 = net.assignments().iter().filter(|x| x[2] == 2 && x[3] == 1).map(|x| net.prob(x)).sum();
-        let joint: Vec<f64> = p.iter().map(|v| v * pe).collect();
-        assert!(check_q1(&net, 1, &ev, &joint).message.contains("joint"));
+    fn q1_spots_swaps_and_missing_terms() {
+        let (mq, sq, mp, sp) = (0.5, 0.6, -1.0, 1.5);
+        let kl = kl_gaussian(mq, sq, mp, sp);
+        assert!(check_q1(mq, sq, mp, sp, kl).is_correct());
+        assert!(check_q1(mq, sq, mp, sp, kl_gaussian(mp, sp, mq, sq)).message.contains("swapped"));
+        assert!(check_q1(mq, sq, mp, sp, kl + 0.5).message.contains("−½"));
+        assert!(check_q1(mq, sq, mp, sp, kl + (sp / sq).ln()).message.contains("variance ratio"));
+        let std_slip = (sp / sq).ln() + (sq + (mq - mp).powi(2)) / (2.0 * sp * sp) - 0.5;
+        assert!(check_q1(mq, sq, mp, sp, std_slip).message.contains("standard deviation"));
     }
 
     #[test]
-    fn q2_spots_missing_smoothing_and_wrong_denominator() {
-        let net = sprinkler();
-        let s = net.sample(40, &mut crate::rng::seeded(2));
-        let good = learn_cpts(&net, &s, 1.0).cpts[3].clone();
-        assert!(check_q2(&net, &s, 3, 1.0, &good).is_correct());
-        let mle = learn_cpts(&net, &s, 0.0).cpts[3].clone();
-        assert!(check_q2(&net, &s, 3, 1.0, &mle).message.contains("maximum-likelihood"));
-        let c = cpt_counts(&net, &s, 3);
-        let by_n: Vec<f64> = c.iter().map(|&k| (k as f64 + 1.0) / (40.0 + 2.0)).collect();
-        assert!(check_q2(&net, &s, 3, 1.0, &by_n).message.contains("row total"));
+    fn q2_spots_a_plug_in_and_a_missing_prior() {
+        let prior = NormalGammaPrior::new(0.5, 2.0, 2.0, 1.0);
+        let data = [1.0, 1.4, 0.7, 1.9];
+        let (mu_n, lambda_n) = prior.update_mu(&data, 3.0);
+        let (a, b) = prior.update_tau(&data, mu_n, lambda_n);
+        assert!(check_q2(prior, &data, mu_n, lambda_n, a, b).is_correct());
+        assert!(check_q2(prior, &data, mu_n, lambda_n, a - 0.5, b).message.contains("(N + 1)/2"));
+        let plug = prior.b0 + 0.5 * (data.iter().map(|x| (x - mu_n).powi(2)).sum::<f64>() + 2.0 * (mu_n - 0.5).powi(2));
+        assert!(check_q2(prior, &data, mu_n, lambda_n, a, plug).message.contains("variance of q(μ)"));
+        let no_prior = b - 0.5 * 2.0 * ((mu_n - 0.5).powi(2) + 1.0 / lambda_n);
+        assert!(check_q2(prior, &data, mu_n, lambda_n, a, no_prior).message.contains("prior term"));
     }
 }

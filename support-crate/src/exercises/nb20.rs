@@ -1,120 +1,133 @@
-//! Exercises of notebooks/20-mean-field-regime.ipynb.
+//! Exercises of notebooks/20-boltzmann-machines-and-energy-models.ipynb.
 
 use super::{Feedback, close, vec_close};
-use crate::learning::TwoLayer;
-use crate::theory::{first_layer, mean_field_velocity, relative_change};
-use ndarray::{Array1, Array2, Axis};
+use crate::graphical::{Ising, Rbm};
 
-/// Exercise 20.1: the relative movement of the first layer, $\lVert W_t - W_0\rVert_F/\lVert W_0\rVert_F$
-/// with $W = [\,w\mid b\,]$, between the networks `before` and `after`.
-///
-/// # Panics
-/// If the networks have different shapes.
-///
-/// # Examples
-/// ```
-/// use course::learning::{Activation, Scaling, TwoLayer};
-/// let net0 = TwoLayer::new(1, 10, Activation::Relu, Scaling::MeanField, &mut course::rng::seeded(0));
-/// let mut net1 = net0.clone();
-/// net1.b *= 2.0;
-/// let right = course::theory::relative_change(&course::theory::first_layer(&net1), &course::theory::first_layer(&net0));
-/// assert!(course::exercises::nb20::check_q1(&net0, &net1, right).is_correct());
-/// ```
-pub fn check_q1(before: &TwoLayer, after: &TwoLayer, answer: f64) -> Feedback {
-    let ex = "20.1";
-    let (w0, w1) = (first_layer(before), first_layer(after));
-    let expected = relative_change(&w1, &w0);
-    if close(answer, expected, 1e-9) {
-        return Feedback::correct(ex, format!("‖W_t − W₀‖_F / ‖W₀‖_F = {expected:.4}."));
-    }
-    let fro = |a: &Array2<f64>| a.iter().map(|v| v * v).sum::<f64>().sqrt();
-    let diff = fro(&(&w1 - &w0));
-    if close(answer, expected * expected, 1e-9) {
-        return Feedback::wrong(ex, "that is the square of the ratio: take square roots of the sums of squares (Frobenius norms).");
-    }
-    if close(answer, diff, 1e-9) {
-        return Feedback::wrong(ex, "that is the absolute movement ‖W_t − W₀‖_F; divide by ‖W₀‖_F so that widths can be compared.");
-    }
-    if close(answer, diff / fro(&w1), 1e-9) {
-        return Feedback::wrong(ex, "divide by the norm of the initial weights W₀, not of the trained ones.");
-    }
-    if close(answer, relative_change(&after.w, &before.w), 1e-9) {
-        return Feedback::wrong(ex, "W includes the biases: stack w and b (course::theory::first_layer does it).");
-    }
-    let a_change = relative_change(&after.a.clone().insert_axis(Axis(1)), &before.a.clone().insert_axis(Axis(1)));
-    if close(answer, a_change, 1e-9) {
-        return Feedback::wrong(ex, "that is the movement of the output weights a; the features are the first layer (w, b).");
-    }
-    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}."))
+fn heat_bath(lattice: &Ising, beta: f64, factor: f64, periodic: bool) -> Vec<f64> {
+    let l = lattice.side;
+    let s = |r: isize, c: isize| -> f64 {
+        if !periodic && (r < 0 || c < 0 || r >= l as isize || c >= l as isize) {
+            return 0.0;
+        }
+        let (r, c) = (r.rem_euclid(l as isize) as usize, c.rem_euclid(l as isize) as usize);
+        lattice.spins[r * l + c] as f64
+    };
+    (0..l * l)
+        .map(|i| {
+            let (r, c) = ((i / l) as isize, (i % l) as isize);
+            let h = s(r + 1, c) + s(r - 1, c) + s(r, c + 1) + s(r, c - 1);
+            1.0 / (1.0 + (-factor * beta * h).exp())
+        })
+        .collect()
 }
 
-/// Exercise 20.2: the mean-field velocity of every particle, $v_i = -\nabla_u V(u_i;\rho_m)$,
-/// `width × 3` with columns $(w, b, a)$, for a 1-D network on data `(x, y)`.
-///
-/// # Panics
-/// If the shapes disagree with the network.
+/// Exercise 20.1: the heat-bath probabilities $P(s_i = +1\mid s_{-i}) = 1/(1+e^{-2\beta h_i})$ of
+/// every site of `lattice` (row-major), with periodic neighbours.
 ///
 /// # Examples
 /// ```
-/// use course::learning::{Activation, Scaling, TwoLayer};
-/// use ndarray::array;
-/// let net = TwoLayer::new(1, 5, Activation::Relu, Scaling::MeanField, &mut course::rng::seeded(1));
-/// let (x, y) = (array![[0.2], [-0.5]], array![1.0, 0.0]);
-/// let v = course::theory::mean_field_velocity(&net, &x, &y);
-/// assert!(course::exercises::nb20::check_q2(&net, &x, &y, &v).is_correct());
+/// use course::graphical::Ising;
+/// let s = Ising::ordered(4);
+/// let p = vec![1.0 / (1.0 + (-8.0f64 * 0.5).exp()); 16];
+/// assert!(course::exercises::nb20::check_q1(&s, 0.5, &p).is_correct());
 /// ```
-pub fn check_q2(net: &TwoLayer, x: &Array2<f64>, y: &Array1<f64>, v: &Array2<f64>) -> Feedback {
+pub fn check_q1(lattice: &Ising, beta: f64, probs: &[f64]) -> Feedback {
+    let ex = "20.1";
+    let n = lattice.spins.len();
+    if probs.len() != n {
+        return Feedback::wrong(ex, format!("one probability per site: expected {n}, got {}.", probs.len()));
+    }
+    let expected = heat_bath(lattice, beta, 2.0, true);
+    if vec_close(probs, &expected, 1e-9) {
+        return Feedback::correct(ex, "P(+1 | h) = σ(2βh): flipping s_i changes the energy by 2 s_i h_i, hence the 2.");
+    }
+    if vec_close(probs, &heat_bath(lattice, beta, 1.0, true), 1e-9) {
+        return Feedback::wrong(ex, "the factor 2 is missing: E(+1) − E(−1) = −2h, so the odds are e^{2βh}, not e^{βh}.");
+    }
+    if vec_close(probs, &heat_bath(lattice, beta, -2.0, true), 1e-9) {
+        return Feedback::wrong(ex, "the sign is flipped: aligned with its neighbours (h > 0) a spin should prefer +1.");
+    }
+    if vec_close(probs, &heat_bath(lattice, beta, 2.0, false), 1e-9) {
+        return Feedback::wrong(ex, "the edges must wrap around (periodic lattice): use (r + 1) % L and (r + L − 1) % L.");
+    }
+    let worst = (0..n).max_by(|&a, &b| (probs[a] - expected[a]).abs().total_cmp(&(probs[b] - expected[b]).abs())).unwrap_or(0);
+    Feedback::wrong(ex, format!(
+        "site {worst} (row {}, column {}): expected {:.6}, got {:.6}. h_i is the sum of the four neighbours.",
+        worst / lattice.side, worst % lattice.side, expected[worst], probs[worst]
+    ))
+}
+
+/// Exercise 20.2: the free energy $F(v) = -b^\top v - \sum_j \log(1 + e^{c_j + (W^\top v)_j})$.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::array;
+/// let r = course::graphical::Rbm { w: array![[2.0]], b: array![1.0], c: array![-1.0] };
+/// let f = -1.0 - (1.0 + 1f64.exp()).ln();
+/// assert!(course::exercises::nb20::check_q2(&r, &[1.0], f).is_correct());
+/// ```
+pub fn check_q2(rbm: &Rbm, v: &[f64], free_energy: f64) -> Feedback {
     let ex = "20.2";
-    let expected = mean_field_velocity(net, x, y);
-    if v.dim() != expected.dim() {
-        return Feedback::wrong(ex, format!("one row (v_w, v_b, v_a) per unit: expected shape {:?}, got {:?}.", expected.dim(), v.dim()));
+    let expected = rbm.free_energy(v);
+    if close(free_energy, expected, 1e-9) {
+        return Feedback::correct(ex, format!("F(v) = {expected:.6}; p(v) = e^(−F(v))/Z, so a lower free energy means a more likely pattern."));
     }
-    let flat = |a: &Array2<f64>| a.iter().copied().collect::<Vec<f64>>();
-    let e = flat(&expected);
-    if vec_close(&flat(v), &e, 1e-8) {
-        return Feedback::correct(ex, "every particle moves along −∇V(u; ρ): one velocity field for all of them, set by the residual of the whole network.");
+    let vv = ndarray::ArrayView1::from(v);
+    let act = &rbm.c + &rbm.w.t().dot(&vv);
+    let bias = rbm.b.dot(&vv);
+    let sp: f64 = act.iter().map(|&a| crate::graphical::softplus(a)).sum();
+    if close(free_energy, -expected, 1e-9) {
+        return Feedback::wrong(ex, "the sign is flipped: F(v) = −log Σ_h e^(−E(v,h)), and −F is the unnormalized log-probability.");
     }
-    if vec_close(&flat(&(-v)), &e, 1e-8) {
-        return Feedback::wrong(ex, "wrong sign: the particles move *down* the potential, v = −∇_u V.");
+    if close(free_energy, -sp, 1e-9) {
+        return Feedback::wrong(ex, "the visible-bias term −bᵀv is missing.");
     }
-    if vec_close(&flat(&(v / net.scale)), &e, 1e-8) {
-        return Feedback::wrong(ex, "that is −∂L/∂u_i, which carries the factor s = 1/m; the velocity is −∇V = −m ∂L/∂u_i (the learning rate η m absorbs the 1/m).");
+    let no_c: f64 = rbm.w.t().dot(&vv).iter().map(|&a| crate::graphical::softplus(a)).sum();
+    if close(free_energy, -bias - no_c, 1e-9) {
+        return Feedback::wrong(ex, "the hidden biases c_j belong inside the softplus: log(1 + e^(c_j + (Wᵀv)_j)).");
     }
-    let cols = ["w", "b", "a"];
-    for (j, name) in cols.iter().enumerate() {
-        let ok = v.column(j).iter().zip(expected.column(j)).all(|(p, q)| (p - q).abs() <= 1e-8 * (1.0 + q.abs()));
-        if !ok {
-            return Feedback::wrong(ex, format!("column {j} (v_{name}) is off; v_a = −(1/n)Σ r_k σ(z_ik), v_b = −(1/n)Σ r_k a_i σ′(z_ik), v_w = the same with a factor x_k; r = f(x) − y."));
-        }
+    let sig: f64 = act.iter().map(|&a| 1.0 / (1.0 + (-a).exp())).sum();
+    if close(free_energy, -bias - sig, 1e-9) {
+        return Feedback::wrong(ex, "summing over h_j ∈ {0, 1} gives log(1 + e^a) (softplus), not the sigmoid 1/(1 + e^(−a)).");
     }
-    Feedback::wrong(ex, "not the velocity field")
+    if close(free_energy, -bias - act.sum(), 1e-9) {
+        return Feedback::wrong(ex, "that is the energy at h = 1 for every unit; F sums over h: log(1 + e^a), not a.");
+    }
+    Feedback::wrong(ex, format!("expected F(v) = {expected:.6}, got {free_energy:.6}."))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::learning::{Activation, Scaling};
-    use crate::rng::seeded;
-    use ndarray::array;
 
     #[test]
     fn q1_names_the_usual_slips() {
-        let net0 = TwoLayer::new(1, 20, Activation::Relu, Scaling::MeanField, &mut seeded(2));
-        let mut net1 = net0.clone();
-        net1.train_gd(&array![[0.0], [1.0]], &array![1.0, -1.0], 20.0, 30);
-        let right = relative_change(&first_layer(&net1), &first_layer(&net0));
-        assert!(check_q1(&net0, &net1, right).is_correct());
-        assert!(check_q1(&net0, &net1, right * right).message.contains("square"));
-        assert!(check_q1(&net0, &net1, relative_change(&net1.w, &net0.w)).message.contains("biases"));
+        let s = Ising::random(4, &mut crate::rng::seeded(3));
+        let beta = 0.4;
+        assert!(check_q1(&s, beta, &heat_bath(&s, beta, 2.0, true)).is_correct());
+        assert!(check_q1(&s, beta, &heat_bath(&s, beta, 1.0, true)).message.contains("factor 2"));
+        assert!(check_q1(&s, beta, &heat_bath(&s, beta, -2.0, true)).message.contains("sign"));
+        assert!(check_q1(&s, beta, &heat_bath(&s, beta, 2.0, false)).message.contains("periodic"));
+        // oracle: the heat-bath probability is the ratio of Boltzmann weights
+        let mut up = s.clone();
+        let mut down = s.clone();
+        up.spins[5] = 1;
+        down.spins[5] = -1;
+        let p = 1.0 / (1.0 + (-beta * (down.energy() - up.energy())).exp());
+        assert!((heat_bath(&s, beta, 2.0, true)[5] - p).abs() < 1e-12);
     }
 
     #[test]
-    fn q2_names_sign_and_scale_slips() {
-        let net = TwoLayer::new(1, 6, Activation::Relu, Scaling::MeanField, &mut seeded(3));
-        let (x, y) = (array![[0.2], [-0.5], [0.9]], array![1.0, 0.0, -0.5]);
-        let v = mean_field_velocity(&net, &x, &y);
-        assert!(check_q2(&net, &x, &y, &v).is_correct());
-        assert!(check_q2(&net, &x, &y, &(-&v)).message.contains("wrong sign"));
-        assert!(check_q2(&net, &x, &y, &(&v * net.scale)).message.contains("factor s = 1/m"));
+    fn q2_names_the_usual_slips() {
+        let mut rng = crate::rng::seeded(4);
+        let mut r = Rbm::new(5, 3, &mut rng);
+        r.b = ndarray::Array1::from(crate::rng::normal_vec(&mut rng, 5));
+        r.c = ndarray::Array1::from(crate::rng::normal_vec(&mut rng, 3));
+        let v = [1.0, 0.0, 1.0, 1.0, 0.0];
+        let f = r.free_energy(&v);
+        assert!(check_q2(&r, &v, f).is_correct());
+        assert!(check_q2(&r, &v, -f).message.contains("sign"));
+        let bias = r.b.dot(&ndarray::ArrayView1::from(&v[..]));
+        assert!(check_q2(&r, &v, f + bias).message.contains("visible-bias"));
     }
 }

@@ -1,113 +1,101 @@
-//! Exercises of notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Exercises of notebooks/22-neural-tangent-kernel.ipynb.
 
-use super::{Feedback, close};
+use super::{Feedback, close, vec_close};
+use crate::theory::{KernelDynamics, arccos_kernel, relu_ntk_limit};
+use ndarray::Array1;
 
-/// Exercise 22.1: the put price from the call price by put–call parity,
-/// $P = C - S_0 + Ke^{-rT}$.
+/// Exercise 22.1: the infinite-width ReLU NTK $\Theta_\infty(x, x')$ of two scalar inputs, from the
+/// arc-cosine formulas applied to the augmented inputs $(x, 1)$ and $(x', 1)$.
 ///
 /// # Examples
 /// ```
-/// let p = course::pde::put_price(100.0, 110.0, 0.04, 0.25, 0.5);
-/// assert!(course::exercises::nb22::check_q1(100.0, 110.0, 0.04, 0.25, 0.5, p).is_correct());
+/// let f = course::exercises::nb22::check_q1(0.5, -1.0, course::theory::relu_ntk_limit(&[0.5], &[-1.0]));
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q1(s0: f64, strike: f64, r: f64, sigma: f64, t_end: f64, put: f64) -> Feedback {
+pub fn check_q1(x: f64, x2: f64, answer: f64) -> Feedback {
     let ex = "22.1";
-    let call = crate::pde::call_price(s0, strike, r, sigma, t_end);
-    let expected = crate::pde::put_price(s0, strike, r, sigma, t_end);
-    if close(put, expected, 1e-6) {
-        return Feedback::correct(ex, format!("P = C − S₀ + Ke^(−rT) = {expected:.4}: a long call and a short put replicate a forward."));
+    let expected = relu_ntk_limit(&[x], &[x2]);
+    if close(answer, expected, 1e-9) {
+        return Feedback::correct(ex, format!("Θ∞({x}, {x2}) = {expected:.6} = κ₁ + (x̃·x̃′) κ₀: the w, b part and the a part of the gradient."));
     }
-    if close(put, call - s0 + strike, 1e-6) {
-        return Feedback::wrong(ex, "the strike is paid at T: discount it, Ke^(−rT), not K.");
+    let (p, q) = ([x, 1.0], [x2, 1.0]);
+    let k0 = arccos_kernel(0, &p, &q);
+    let k1 = arccos_kernel(1, &p, &q);
+    let dot = x * x2 + 1.0;
+    let no_bias = arccos_kernel(1, &[x], &[x2]) + x * x2 * arccos_kernel(0, &[x], &[x2]);
+    if close(answer, no_bias, 1e-9) {
+        return Feedback::wrong(ex, "the bias is a weight on a constant input: use the augmented inputs x̃ = (x, 1), x̃′ = (x′, 1).");
     }
-    if close(put, -expected, 1e-6) || close(put, s0 - strike * (-r * t_end).exp() - call, 1e-6) {
-        return Feedback::wrong(ex, "the sign is flipped: C − P = S₀ − Ke^(−rT), so P = C − S₀ + Ke^(−rT).");
+    if close(answer, k1, 1e-9) {
+        return Feedback::wrong(ex, "that is κ₁ alone, the gradient with respect to a (the NNGP kernel); add (x̃·x̃′) κ₀ from the gradient with respect to (w, b).");
     }
-    if close(put, call, 1e-6) {
-        return Feedback::wrong(ex, "that is the call price; parity turns it into the put.");
+    if close(answer, dot * k0, 1e-9) {
+        return Feedback::wrong(ex, "that is the (w, b) part only; add κ₁ from the gradient with respect to a.");
     }
-    Feedback::wrong(ex, format!("expected P = {expected:.4} (C = {call:.4}), got {put:.4}."))
+    if close(answer, 2.0 * expected, 1e-9) {
+        return Feedback::wrong(ex, "twice the answer: Cho & Saul's kernels carry a factor 2 (1/π); the expectations here are (π − φ)/(2π) and |x̃||x̃′|(sin φ + (π − φ) cos φ)/(2π).");
+    }
+    if close(answer, k1 + k0, 1e-9) {
+        return Feedback::wrong(ex, "the κ₀ term is multiplied by x̃·x̃′ = x x′ + 1 (∂f/∂(w, b) carries the input).");
+    }
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}. Angle φ between (x, 1) and (x′, 1); κ₀ = (π − φ)/(2π) = {k0:.4}, κ₁ = {k1:.4}."))
 }
 
-/// Exercise 22.2: the observed order $p = \log_2(e_N/e_{2N})$ of Crank–Nicolson from the errors at
-/// `n_x` and `2 n_x` intervals (as many time steps as intervals, $\kappa = 1$, $T = 0.1$).
+/// Exercise 22.2: the kernel-regression prediction $f_\infty(X_\ast) = f_0(X_\ast) +
+/// \Theta(X_\ast, X)\,\Theta(X, X)^{-1}(y - f_0(X))$, the end point of linearized training.
 ///
 /// # Examples
 /// ```
-/// use course::pde::heat_error_sine;
-/// let p = (heat_error_sine(true, 20, 20, 1.0, 0.1) / heat_error_sine(true, 40, 40, 1.0, 0.1)).log2();
-/// assert!(course::exercises::nb22::check_q2(20, p).is_correct());
+/// use course::theory::KernelDynamics;
+/// use ndarray::array;
+/// let kd = KernelDynamics::new(array![[2.0, 1.0], [1.0, 2.0]], array![[1.0, 1.0]], array![0.0, 0.0], array![0.0], array![3.0, 3.0]);
+/// assert!(course::exercises::nb22::check_q2(&kd, &array![2.0]).is_correct());
 /// ```
-pub fn check_q2(n_x: usize, order: f64) -> Feedback {
+pub fn check_q2(kd: &KernelDynamics, answer: &Array1<f64>) -> Feedback {
     let ex = "22.2";
-    let (e1, e2) = (crate::pde::heat_error_sine(true, n_x, n_x, 1.0, 0.1), crate::pde::heat_error_sine(true, 2 * n_x, 2 * n_x, 1.0, 0.1));
-    let expected = (e1 / e2).log2();
-    if close(order, expected, 1e-9) {
-        return Feedback::correct(ex, format!("p = log₂(e_N/e_2N) = {expected:.3}: halving h divides the error by 2^p ≈ 4."));
+    let expected = kd.kernel_regression();
+    if answer.len() != expected.len() {
+        return Feedback::wrong(ex, format!("one prediction per test point: expected {} entries, got {}.", expected.len(), answer.len()));
     }
-    if close(order, -expected, 1e-9) {
-        return Feedback::wrong(ex, "the ratio is upside down: the coarse error goes on top, e_N/e_2N > 1.");
+    if vec_close(&answer.to_vec(), &expected.to_vec(), 1e-6) {
+        return Feedback::correct(ex, "f∞(x*) = f₀(x*) + Θ(x*, X) Θ⁻¹ (y − f₀(X)): ridgeless kernel regression on the residual, started from the random f₀.");
     }
-    if close(order, (e1 / e2).ln(), 1e-9) {
-        return Feedback::wrong(ex, "the step is halved, so take log base 2 (ln of the ratio divided by ln 2).");
+    let zero_f0 = KernelDynamics::new(kd.k_train.clone(), kd.k_test.clone(), kd.f0_train.clone() * 0.0, kd.f0_test.clone() * 0.0, kd.y.clone()).kernel_regression();
+    if vec_close(&answer.to_vec(), &zero_f0.to_vec(), 1e-6) {
+        return Feedback::wrong(ex, "this is Θ(x*, X) Θ⁻¹ y, kernel regression from f = 0; the network starts at f₀: fit y − f₀(X) and add f₀(x*).");
     }
-    if close(order, e1 / e2, 1e-9) {
-        return Feedback::wrong(ex, "that is the error ratio (≈ 4); the order is its base-2 logarithm.");
+    let no_test_f0 = &expected - &kd.f0_test;
+    if vec_close(&answer.to_vec(), &no_test_f0.to_vec(), 1e-6) {
+        return Feedback::wrong(ex, "you fitted the residual y − f₀(X) but forgot to add f₀(x*) back at the test points.");
     }
-    Feedback::wrong(ex, format!("expected p = {expected:.4}, got {order:.4}; errors {e1:.3e} and {e2:.3e}."))
-}
-
-/// Exercise 22.3: the fewest FTCS time steps on $[0, T]$ with $N$ intervals that keep
-/// $r = \kappa\Delta t/\Delta x^2\le 1/2$, i.e. $\lceil 2\kappa TN^2\rceil$.
-///
-/// # Examples
-/// ```
-/// assert!(course::exercises::nb22::check_q3(1.0, 0.1, 40, 320).is_correct());
-/// ```
-pub fn check_q3(kappa: f64, t_end: f64, n_x: usize, n_steps: usize) -> Feedback {
-    let ex = "22.3";
-    let n2 = (n_x * n_x) as f64;
-    let expected = (2.0 * kappa * t_end * n2 - 1e-9).ceil() as usize;
-    if n_steps == expected {
-        return Feedback::correct(ex, format!("{expected} steps: dt = {:.3e} gives r = 1/2 exactly at the limit; FTCS is then stable.", t_end / expected as f64));
-    }
-    if n_steps == (kappa * t_end * n2 - 1e-9).ceil() as usize {
-        return Feedback::wrong(ex, "that gives r = 1: the FTCS limit is r ≤ 1/2, so twice as many steps.");
-    }
-    if n_steps == (2.0 * kappa * t_end * n_x as f64 - 1e-9).ceil() as usize {
-        return Feedback::wrong(ex, "r = κ dt/dx² has dx squared: the steps grow like N², not N.");
-    }
-    if n_steps < expected {
-        return Feedback::wrong(ex, format!("with {n_steps} steps r = {:.3} > 1/2 and FTCS blows up.", kappa * t_end / n_steps as f64 * n2));
-    }
-    Feedback::wrong(ex, format!("{n_steps} steps are stable but not the fewest: {expected} suffice."))
+    let err = (answer - &expected).iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    Feedback::wrong(ex, format!("off by up to {err:.3e}. Solve Θ(X, X) α = y − f₀(X) (course::linalg::solve), then f₀(x*) + Θ(x*, X) α."))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::array;
 
     #[test]
-    fn q1_spots_an_undiscounted_strike_and_a_sign_slip() {
-        let (s, k, r, sg, t) = (100.0, 95.0, 0.05, 0.3, 2.0);
-        let c = crate::pde::call_price(s, k, r, sg, t);
-        assert!(check_q1(s, k, r, sg, t, c - s + k * (-r * t).exp()).is_correct());
-        assert!(check_q1(s, k, r, sg, t, c - s + k).message.contains("discount"));
-        assert!(check_q1(s, k, r, sg, t, s - k * (-r * t).exp() - c).message.contains("sign"));
+    fn q1_names_the_usual_slips() {
+        let (x, x2) = (0.7, -0.4);
+        assert!(check_q1(x, x2, relu_ntk_limit(&[x], &[x2])).is_correct());
+        let p = [x, 1.0];
+        let q = [x2, 1.0];
+        assert!(check_q1(x, x2, arccos_kernel(1, &p, &q)).message.contains("NNGP"));
+        assert!(check_q1(x, x2, 2.0 * relu_ntk_limit(&[x], &[x2])).message.contains("factor 2"));
+        let nb = arccos_kernel(1, &[x], &[x2]) + x * x2 * arccos_kernel(0, &[x], &[x2]);
+        assert!(check_q1(x, x2, nb).message.contains("augmented"));
     }
 
     #[test]
-    fn q2_spots_inverted_ratio_and_natural_log() {
-        let (e1, e2) = (crate::pde::heat_error_sine(true, 10, 10, 1.0, 0.1), crate::pde::heat_error_sine(true, 20, 20, 1.0, 0.1));
-        assert!(check_q2(10, (e1 / e2).log2()).is_correct());
-        assert!(check_q2(10, (e2 / e1).log2()).message.contains("upside down"));
-        assert!(check_q2(10, (e1 / e2).ln()).message.contains("base 2"));
-    }
-
-    #[test]
-    fn q3_spots_r_one_and_a_missing_square() {
-        assert!(check_q3(1.0, 0.1, 40, 320).is_correct());
-        assert!(check_q3(1.0, 0.1, 40, 160).message.contains("r = 1"));
-        assert!(check_q3(1.0, 0.1, 40, 8).message.contains("N²"));
+    fn q2_names_a_forgotten_initial_function() {
+        let kd = KernelDynamics::new(array![[2.0, 1.0], [1.0, 2.0]], array![[1.0, 0.5]], array![0.3, -0.2], array![0.1], array![1.0, 2.0]);
+        let right = kd.kernel_regression();
+        assert!(check_q2(&kd, &right).is_correct());
+        let alpha = crate::linalg::solve(&kd.k_train, &kd.y).unwrap();
+        assert!(check_q2(&kd, &kd.k_test.dot(&alpha)).message.contains("from f = 0"));
+        assert!(check_q2(&kd, &(&right - &kd.f0_test)).message.contains("add f₀(x*) back"));
     }
 }

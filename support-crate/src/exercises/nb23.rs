@@ -1,168 +1,120 @@
-//! Exercises of notebooks/23-variational-autoencoders.ipynb.
+//! Exercises of notebooks/23-mean-field-regime.ipynb.
 
-use super::{Feedback, close};
-use crate::generative::vae::{LinearGaussian, beta_vae_rates, kl_gaussians, kl_to_standard_normal};
-use ndarray::{Array1, Array2};
+use super::{Feedback, close, vec_close};
+use crate::learning::TwoLayer;
+use crate::theory::{first_layer, mean_field_velocity, relative_change};
+use ndarray::{Array1, Array2, Axis};
 
-/// Exercise 23.1: the rate term $\mathrm{KL}(\mathcal N(\mu, \operatorname{diag}e^{\text{logvar}})\,\|\,\mathcal N(0, I))$
-/// written by hand.
+/// Exercise 23.1: the relative movement of the first layer, $\lVert W_t - W_0\rVert_F/\lVert W_0\rVert_F$
+/// with $W = [\,w\mid b\,]$, between the networks `before` and `after`.
 ///
 /// # Panics
-/// If `mu` and `logvar` have different lengths.
+/// If the networks have different shapes.
 ///
 /// # Examples
 /// ```
-/// let f = course::exercises::nb23::check_q1(&[1.0, 0.0], &[0.0, 0.0], 0.5);
-/// assert!(f.is_correct());
+/// use course::learning::{Activation, Scaling, TwoLayer};
+/// let net0 = TwoLayer::new(1, 10, Activation::Relu, Scaling::MeanField, &mut course::rng::seeded(0));
+/// let mut net1 = net0.clone();
+/// net1.b *= 2.0;
+/// let right = course::theory::relative_change(&course::theory::first_layer(&net1), &course::theory::first_layer(&net0));
+/// assert!(course::exercises::nb23::check_q1(&net0, &net1, right).is_correct());
 /// ```
-pub fn check_q1(mu: &[f64], logvar: &[f64], kl: f64) -> Feedback {
+pub fn check_q1(before: &TwoLayer, after: &TwoLayer, answer: f64) -> Feedback {
     let ex = "23.1";
-    let expected = kl_to_standard_normal(mu, logvar);
-    if close(kl, expected, 1e-9) {
-        return Feedback::correct(ex, format!("KL = {expected:.6} nats: ½Σ(μ² + σ² − 1 − ln σ²), zero only at the prior."));
+    let (w0, w1) = (first_layer(before), first_layer(after));
+    let expected = relative_change(&w1, &w0);
+    if close(answer, expected, 1e-9) {
+        return Feedback::correct(ex, format!("‖W_t − W₀‖_F / ‖W₀‖_F = {expected:.4}."));
     }
-    let k = mu.len() as f64;
-    let sum_with = |f: &dyn Fn(f64, f64) -> f64| mu.iter().zip(logvar).map(|(&m, &lv)| f(m, lv)).sum::<f64>();
-    if close(kl, 2.0 * expected, 1e-9) {
-        return Feedback::wrong(ex, "this is twice the KL: the sum carries a factor ½.");
+    let fro = |a: &Array2<f64>| a.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let diff = fro(&(&w1 - &w0));
+    if close(answer, expected * expected, 1e-9) {
+        return Feedback::wrong(ex, "that is the square of the ratio: take square roots of the sums of squares (Frobenius norms).");
     }
-    if close(kl, expected + 0.5 * k, 1e-9) {
-        return Feedback::wrong(ex, "the −1 per coordinate is missing (it makes the KL vanish at μ = 0, σ = 1).");
+    if close(answer, diff, 1e-9) {
+        return Feedback::wrong(ex, "that is the absolute movement ‖W_t − W₀‖_F; divide by ‖W₀‖_F so that widths can be compared.");
     }
-    if close(kl, 0.5 * sum_with(&|m, lv| m * m + (0.5 * lv).exp() - 1.0 - lv), 1e-9) {
-        return Feedback::wrong(ex, "you used σ where σ² belongs: logvar is ln σ², so σ² = exp(logvar), not exp(logvar/2).");
+    if close(answer, diff / fro(&w1), 1e-9) {
+        return Feedback::wrong(ex, "divide by the norm of the initial weights W₀, not of the trained ones.");
     }
-    if logvar.iter().all(|&lv| lv > 0.0) && close(kl, 0.5 * sum_with(&|m, lv| m * m + lv - 1.0 - lv.ln()), 1e-9) {
-        return Feedback::wrong(ex, "logvar is ln σ², not σ²: exponentiate it.");
+    if close(answer, relative_change(&after.w, &before.w), 1e-9) {
+        return Feedback::wrong(ex, "W includes the biases: stack w and b (course::theory::first_layer does it).");
     }
-    if close(kl, 0.5 * sum_with(&|m, lv| m * m + lv.exp() - 1.0 + lv), 1e-9) {
-        return Feedback::wrong(ex, "sign slip: the term is − ln σ² (the entropy of q enters with a minus sign).");
+    let a_change = relative_change(&after.a.clone().insert_axis(Axis(1)), &before.a.clone().insert_axis(Axis(1)));
+    if close(answer, a_change, 1e-9) {
+        return Feedback::wrong(ex, "that is the movement of the output weights a; the features are the first layer (w, b).");
     }
-    Feedback::wrong(ex, format!("expected {expected:.6}, got {kl:.6}. Per coordinate: ½(μ² + σ² − 1 − ln σ²), σ² = exp(logvar)."))
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}."))
 }
 
-/// Exercise 23.2: the total rate $\sum_i \tfrac12\ln(\lambda_i/\beta\sigma^2)_+$ of the best linear β-VAE.
+/// Exercise 23.2: the mean-field velocity of every particle, $v_i = -\nabla_u V(u_i;\rho_m)$,
+/// `width × 3` with columns $(w, b, a)$, for a 1-D network on data `(x, y)`.
 ///
 /// # Panics
-/// If `sigma2 <= 0`, `beta <= 0` or an eigenvalue is negative.
+/// If the shapes disagree with the network.
 ///
 /// # Examples
 /// ```
-/// // λ = (4, 1), σ² = 0.25, β = 8: only the first direction survives, ½ ln 2.
-/// let f = course::exercises::nb23::check_q2(&[4.0, 1.0], 0.25, 8.0, 0.5 * 2f64.ln());
-/// assert!(f.is_correct());
-/// ```
-pub fn check_q2(eigenvalues: &[f64], sigma2: f64, beta: f64, rate: f64) -> Feedback {
-    let ex = "23.2";
-    let expected: f64 = beta_vae_rates(eigenvalues, sigma2, beta).iter().sum();
-    if close(rate, expected, 1e-9) {
-        let n_active = eigenvalues.iter().filter(|&&l| l > beta * sigma2).count();
-        return Feedback::correct(ex, format!("rate = {expected:.6} nats, carried by {n_active} of {} directions; the others have collapsed.", eigenvalues.len()));
-    }
-    let no_clip: f64 = eigenvalues.iter().map(|l| 0.5 * (l / (beta * sigma2)).ln()).sum();
-    if close(rate, no_clip, 1e-9) {
-        return Feedback::wrong(ex, "a direction with λᵢ ≤ βσ² contributes 0, not a negative rate: take the positive part.");
-    }
-    if close(rate, 2.0 * expected, 1e-9) {
-        return Feedback::wrong(ex, "each direction costs ½ ln(λᵢ/βσ²): the factor ½ is missing.");
-    }
-    let no_beta: f64 = beta_vae_rates(eigenvalues, sigma2, 1.0).iter().sum();
-    if close(rate, no_beta, 1e-9) {
-        return Feedback::wrong(ex, "β is missing: the KL weight acts like a decoder variance βσ².");
-    }
-    let sd: f64 = beta_vae_rates(eigenvalues, sigma2.sqrt(), beta).iter().sum();
-    if close(rate, sd, 1e-9) {
-        return Feedback::wrong(ex, "σ² is a variance: compare λᵢ with βσ², not βσ.");
-    }
-    Feedback::wrong(ex, format!("expected {expected:.6}, got {rate:.6}. Sum ½ ln(λᵢ/(βσ²)) over the λᵢ > βσ²."))
-}
-
-/// Exercise 23.3: the ELBO of a Gaussian $q = \mathcal N(a, S)$ in the linear-Gaussian model,
-/// written by hand.
-///
-/// # Panics
-/// If the shapes do not match the model.
-///
-/// # Examples
-/// ```
+/// use course::learning::{Activation, Scaling, TwoLayer};
 /// use ndarray::array;
-/// use course::generative::vae::LinearGaussian;
-/// let m = LinearGaussian::new(array![0.0], array![[1.0]], 1.0);
-/// let (a, s) = m.posterior(&[3.0]);
-/// let f = course::exercises::nb23::check_q3(&m, &[3.0], &a, &s, m.log_evidence(&[3.0]));
-/// assert!(f.is_correct());
+/// let net = TwoLayer::new(1, 5, Activation::Relu, Scaling::MeanField, &mut course::rng::seeded(1));
+/// let (x, y) = (array![[0.2], [-0.5]], array![1.0, 0.0]);
+/// let v = course::theory::mean_field_velocity(&net, &x, &y);
+/// assert!(course::exercises::nb23::check_q2(&net, &x, &y, &v).is_correct());
 /// ```
-pub fn check_q3(model: &LinearGaussian, x: &[f64], q_mean: &Array1<f64>, q_cov: &Array2<f64>, elbo: f64) -> Feedback {
-    let ex = "23.3";
-    let expected = model.elbo(x, q_mean, q_cov);
-    if close(elbo, expected, 1e-9) {
-        let (pm, pc) = model.posterior(x);
-        let gap = model.log_evidence(x) - expected;
-        return Feedback::correct(ex, format!(
-            "ELBO = {expected:.6}; ln p(x) − ELBO = {gap:.6} = KL(q ‖ p(z|x)) = {:.6}.",
-            kl_gaussians(q_mean, q_cov, &pm, &pc)
-        ));
+pub fn check_q2(net: &TwoLayer, x: &Array2<f64>, y: &Array1<f64>, v: &Array2<f64>) -> Feedback {
+    let ex = "23.2";
+    let expected = mean_field_velocity(net, x, y);
+    if v.dim() != expected.dim() {
+        return Feedback::wrong(ex, format!("one row (v_w, v_b, v_a) per unit: expected shape {:?}, got {:?}.", expected.dim(), v.dim()));
     }
-    let k = model.latent();
-    let kl = kl_gaussians(q_mean, q_cov, &Array1::zeros(k), &Array2::eye(k));
-    let trace_term = (model.w.t().dot(&model.w) * q_cov).sum() / (2.0 * model.sigma2);
-    if close(elbo, expected + kl, 1e-9) {
-        return Feedback::wrong(ex, "the KL(q ‖ p(z)) term is missing: the ELBO is E_q[ln p(x|z)] − KL(q ‖ N(0, I)).");
+    let flat = |a: &Array2<f64>| a.iter().copied().collect::<Vec<f64>>();
+    let e = flat(&expected);
+    if vec_close(&flat(v), &e, 1e-8) {
+        return Feedback::correct(ex, "every particle moves along −∇V(u; ρ): one velocity field for all of them, set by the residual of the whole network.");
     }
-    if close(elbo, expected - kl - kl, 1e-9) || close(elbo, expected + 2.0 * kl, 1e-9) {
-        return Feedback::wrong(ex, "sign slip on the KL: it is subtracted once.");
+    if vec_close(&flat(&(-v)), &e, 1e-8) {
+        return Feedback::wrong(ex, "wrong sign: the particles move *down* the potential, v = −∇_u V.");
     }
-    if close(elbo, expected + trace_term, 1e-9) {
-        return Feedback::wrong(ex, "E_q‖x − m − Wz‖² is ‖x − m − Wa‖² + tr(WᵀW S): the spread of q costs the trace term.");
+    if vec_close(&flat(&(v / net.scale)), &e, 1e-8) {
+        return Feedback::wrong(ex, "that is −∂L/∂u_i, which carries the factor s = 1/m; the velocity is −∇V = −m ∂L/∂u_i (the learning rate η m absorbs the 1/m).");
     }
-    if close(elbo, model.log_evidence(x), 1e-9) {
-        return Feedback::wrong(ex, "that is ln p(x), which the ELBO only reaches when q is the exact posterior.");
+    let cols = ["w", "b", "a"];
+    for (j, name) in cols.iter().enumerate() {
+        let ok = v.column(j).iter().zip(expected.column(j)).all(|(p, q)| (p - q).abs() <= 1e-8 * (1.0 + q.abs()));
+        if !ok {
+            return Feedback::wrong(ex, format!("column {j} (v_{name}) is off; v_a = −(1/n)Σ r_k σ(z_ik), v_b = −(1/n)Σ r_k a_i σ′(z_ik), v_w = the same with a factor x_k; r = f(x) − y."));
+        }
     }
-    Feedback::wrong(ex, format!("expected {expected:.6}, got {elbo:.6}. The expected log-likelihood under q minus KL(q ‖ N(0, I))."))
+    Feedback::wrong(ex, "not the velocity field")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::learning::{Activation, Scaling};
+    use crate::rng::seeded;
     use ndarray::array;
 
     #[test]
     fn q1_names_the_usual_slips() {
-        let (mu, lv) = ([0.5, -1.0], [0.3, -0.7]);
-        let e = kl_to_standard_normal(&mu, &lv);
-        assert!(check_q1(&mu, &lv, e).is_correct());
-        assert!(check_q1(&mu, &lv, 2.0 * e).message.contains("½"));
-        assert!(check_q1(&mu, &lv, e + 1.0).message.contains("−1"));
-        let sigma_slip = 0.5 * mu.iter().zip(&lv).map(|(m, l): (&f64, &f64)| m * m + (0.5 * l).exp() - 1.0 - l).sum::<f64>();
-        assert!(check_q1(&mu, &lv, sigma_slip).message.contains("σ²"));
-        let sign_slip = 0.5 * mu.iter().zip(&lv).map(|(m, l): (&f64, &f64)| m * m + l.exp() - 1.0 + l).sum::<f64>();
-        assert!(check_q1(&mu, &lv, sign_slip).message.contains("sign"));
-        assert!(!check_q1(&mu, &lv, 42.0).is_correct());
+        let net0 = TwoLayer::new(1, 20, Activation::Relu, Scaling::MeanField, &mut seeded(2));
+        let mut net1 = net0.clone();
+        net1.train_gd(&array![[0.0], [1.0]], &array![1.0, -1.0], 20.0, 30);
+        let right = relative_change(&first_layer(&net1), &first_layer(&net0));
+        assert!(check_q1(&net0, &net1, right).is_correct());
+        assert!(check_q1(&net0, &net1, right * right).message.contains("square"));
+        assert!(check_q1(&net0, &net1, relative_change(&net1.w, &net0.w)).message.contains("biases"));
     }
 
     #[test]
-    fn q2_names_the_usual_slips() {
-        let (l, s2, b) = ([4.0, 1.0, 0.2], 0.25, 2.0);
-        let e: f64 = beta_vae_rates(&l, s2, b).iter().sum();
-        assert!(check_q2(&l, s2, b, e).is_correct());
-        let no_clip: f64 = l.iter().map(|v| 0.5 * (v / (b * s2)).ln()).sum();
-        assert!(check_q2(&l, s2, b, no_clip).message.contains("positive part"));
-        assert!(check_q2(&l, s2, b, 2.0 * e).message.contains("½"));
-        let no_beta: f64 = beta_vae_rates(&l, s2, 1.0).iter().sum();
-        assert!(check_q2(&l, s2, b, no_beta).message.contains("β is missing"));
-    }
-
-    #[test]
-    fn q3_names_the_usual_slips() {
-        let m = LinearGaussian::new(array![0.0, 1.0], array![[1.0], [0.5]], 0.3);
-        let x = [1.0, 0.2];
-        let (a, s) = (array![0.4], array![[0.2]]);
-        let e = m.elbo(&x, &a, &s);
-        assert!(check_q3(&m, &x, &a, &s, e).is_correct());
-        let kl = kl_gaussians(&a, &s, &array![0.0], &array![[1.0]]);
-        assert!(check_q3(&m, &x, &a, &s, e + kl).message.contains("KL"));
-        let tr = (m.w.t().dot(&m.w) * &s).sum() / (2.0 * m.sigma2);
-        assert!(check_q3(&m, &x, &a, &s, e + tr).message.contains("trace"));
-        assert!(!check_q3(&m, &x, &a, &s, e + 1.0).is_correct());
+    fn q2_names_sign_and_scale_slips() {
+        let net = TwoLayer::new(1, 6, Activation::Relu, Scaling::MeanField, &mut seeded(3));
+        let (x, y) = (array![[0.2], [-0.5], [0.9]], array![1.0, 0.0, -0.5]);
+        let v = mean_field_velocity(&net, &x, &y);
+        assert!(check_q2(&net, &x, &y, &v).is_correct());
+        assert!(check_q2(&net, &x, &y, &(-&v)).message.contains("wrong sign"));
+        assert!(check_q2(&net, &x, &y, &(&v * net.scale)).message.contains("factor s = 1/m"));
     }
 }

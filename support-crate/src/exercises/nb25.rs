@@ -1,160 +1,175 @@
-//! Exercises of notebooks/25-score-matching.ipynb.
+//! Exercises of notebooks/25-reinforcement-learning-with-networks.ipynb.
 
-use super::{Feedback, vec_close};
-use crate::generative::targets::GaussianMixture2d;
+use super::Feedback;
+use crate::rl::{Episode, LinearTd, SoftmaxPolicy, reinforce_gradient, tanh_ntk_limit, wide_td};
+use crate::rng::RngExt;
 use ndarray::Array2;
 
-fn flat(a: &Array2<f64>) -> Vec<f64> {
-    a.iter().copied().collect()
+/// Hidden inputs of exercise 25.1: (policy, episodes, γ, baseline) of several shapes.
+fn hidden_cases() -> Vec<(SoftmaxPolicy, Vec<Episode>, f64, Vec<f64>)> {
+    let mut rng = crate::rng::seeded(3501);
+    let mut cases = Vec::new();
+    for &(n_s, n_a, gamma, n_eps, with_baseline) in &[(3usize, 2usize, 0.9, 4usize, false), (5, 3, 0.5, 6, true), (11, 4, 0.95, 3, true), (2, 4, 0.8, 1, true)] {
+        let theta = Array2::from_shape_vec((n_s, n_a), crate::rng::normal_vec(&mut rng, n_s * n_a)).unwrap();
+        let mut eps = Vec::new();
+        for k in 0..n_eps {
+            let len = if k == 0 { 1 } else { rng.random_range(2..9) };
+            let states: Vec<usize> = (0..len).map(|_| rng.random_range(0..n_s)).collect();
+            let actions: Vec<usize> = (0..len).map(|_| rng.random_range(0..n_a)).collect();
+            let rewards = crate::rng::normal_vec(&mut rng, len);
+            eps.push(Episode { states, actions, rewards });
+        }
+        let baseline = if with_baseline { crate::rng::normal_vec(&mut rng, n_s) } else { vec![0.0; n_s] };
+        cases.push((SoftmaxPolicy::new(theta), eps, gamma, baseline));
+    }
+    cases
 }
 
-/// Exercise 25.1: the score $\nabla\log p(x) = \sum_k r_k(x)(\mu_k - x)/\sigma^2$ of the mixture `p` at `point`.
-///
-/// # Panics
-/// If `point` or `answer` does not have length 2.
+/// A variant of REINFORCE: `discount_score` multiplies the score by γ^t, `total` uses G₀ for every
+/// t, `start_baseline` subtracts b(S₀), `baseline_sign` ±1, `one_hot` drops the −π term,
+/// `gamma_to_go` the discount inside G_t.
+#[allow(clippy::too_many_arguments)]
+fn variant(policy: &SoftmaxPolicy, episodes: &[Episode], gamma: f64, baseline: &[f64], discount_score: bool, total: bool, start_baseline: bool, baseline_sign: f64, one_hot: bool, gamma_to_go: f64) -> Array2<f64> {
+    let mut g = Array2::zeros(policy.theta.dim());
+    for ep in episodes {
+        let n = ep.states.len();
+        let mut ret = vec![0.0; n];
+        let mut acc = 0.0;
+        for t in (0..n).rev() {
+            acc = ep.rewards[t] + gamma_to_go * acc;
+            ret[t] = acc;
+        }
+        for t in 0..n {
+            let s = ep.states[t];
+            let b = if start_baseline { baseline[ep.states[0]] } else { baseline[s] };
+            let gt = if total { ret[0] } else { ret[t] };
+            let w = if discount_score { gamma.powi(t as i32) } else { 1.0 } * (gt - baseline_sign * b);
+            if one_hot {
+                g[[s, ep.actions[t]]] += w;
+            } else {
+                policy.add_score(s, ep.actions[t], w, &mut g);
+            }
+        }
+    }
+    g / episodes.len() as f64
+}
+
+/// Exercise 25.1 (implement): the REINFORCE gradient of a batch of episodes with a state
+/// baseline, $\frac1M\sum_{\rm episodes}\sum_t\gamma^t\nabla\log\pi(A_t\mid S_t)\,(G_t - b(S_t))$.
+/// Runs `reinforce` on hidden policies, episodes, discounts and baselines and names the usual
+/// slips.
 ///
 /// # Examples
 /// ```
-/// use course::generative::targets::GaussianMixture2d;
-/// let p = GaussianMixture2d::new(vec![[-1.0, 0.0], [1.0, 0.0]], vec![1.0, 1.0], 0.5);
-/// // at the origin the two pulls cancel
-/// assert!(course::exercises::nb25::check_q1(&p, &[0.0, 0.0], &[0.0, 0.0]).is_correct());
+/// let f = course::exercises::nb25::check_q1(course::rl::reinforce_gradient);
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q1(p: &GaussianMixture2d, point: &[f64], answer: &[f64]) -> Feedback {
+pub fn check_q1(reinforce: impl Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>) -> Feedback {
     let ex = "25.1";
-    assert!(point.len() == 2 && answer.len() == 2, "check_q1: point and answer must have length 2");
-    let expected = p.score(point);
-    if vec_close(answer, &expected, 1e-8) {
-        return Feedback::correct(ex, format!(
-            "∇log p = ({:.5}, {:.5}): each component pulls towards its mean, weighted by its responsibility.",
-            expected[0], expected[1]
-        ));
+    let cases = hidden_cases();
+    let outputs: Vec<Array2<f64>> = cases.iter().map(|(p, e, g, b)| reinforce(p, e, *g, b)).collect();
+    for ((p, ..), out) in cases.iter().zip(&outputs) {
+        if out.dim() != p.theta.dim() {
+            return Feedback::wrong(ex, format!("the gradient has the shape of θ, n_states × n_actions = {:?}; got {:?}.", p.theta.dim(), out.dim()));
+        }
     }
-    if vec_close(answer, &[-expected[0], -expected[1]], 1e-8) {
-        return Feedback::wrong(ex, "the sign is flipped: the score points towards the means, (μₖ − x)/σ², uphill on log p.");
+    let matches = |f: &dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>| {
+        cases.iter().zip(&outputs).all(|((p, e, g, b), out)| out.iter().zip(f(p, e, *g, b).iter()).all(|(x, y)| (x - y).abs() <= 1e-9 * (1.0 + y.abs())))
+    };
+    if matches(&|p, e, g, b| reinforce_gradient(p, e, g, b)) {
+        return Feedback::correct(ex, "REINFORCE with a baseline: γ^t ∇log π(A_t|S_t)(G_t − b(S_t)) summed over the episode and averaged over the batch. The next cell trains a policy with it.");
     }
-    let s = p.sigma;
-    if vec_close(answer, &[expected[0] * s, expected[1] * s], 1e-8) {
-        return Feedback::wrong(ex, "divide by σ², not σ: the Gaussian's log-density is −|x − μ|²/(2σ²).");
+    let slips: [(&str, Box<dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>>); 9] = [
+        ("sign: you return −∇J. REINFORCE ascends J, so the estimate is +Σ γ^t ∇log π (G_t − b).", Box::new(|p, e, g, b| -reinforce_gradient(p, e, g, b))),
+        ("you sum over the episodes instead of averaging: divide by the number of episodes (the step size should not depend on the batch size).", Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * e.len() as f64)),
+        ("the factor γ^t in front of ∇log π(A_t|S_t) is missing: the occupancy in the policy-gradient theorem is discounted (section 2), so the score at time t carries γ^t.", Box::new(|p, e, g, b| variant(p, e, g, b, false, false, false, 1.0, false, g))),
+        ("you use the total return G_0 at every step instead of the reward-to-go G_t = Σ_{k≥t} γ^{k−t} R_{k+1}. (G_0 is also unbiased, but it adds the rewards received before A_t, which the action cannot affect: more variance.)", Box::new(|p, e, g, b| variant(p, e, g, b, true, true, false, 1.0, false, g))),
+        ("the reward-to-go is not discounted: G_t = R_{t+1} + γ R_{t+2} + γ² R_{t+3} + … (compute it backwards, G_t = R_{t+1} + γ G_{t+1}).", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, false, 1.0))),
+        ("the baseline is added: subtract it, G_t − b(S_t).", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, -1.0, false, g))),
+        ("the baseline is b(S_0) at every step; it is the baseline of the current state, b(S_t).", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, true, 1.0, false, g))),
+        ("the score ∇log π(a|s) of the softmax is e_{s,a} − π(·|s) in row s: you dropped the −π(·|s) term.", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, true, g))),
+        ("the baseline is not subtracted at all: use G_t − b(S_t).", Box::new(|p, e, g, _| reinforce_gradient(p, e, g, &vec![0.0; p.theta.nrows()]))),
+    ];
+    for (msg, f) in &slips {
+        if matches(f.as_ref()) {
+            return Feedback::wrong(ex, *msg);
+        }
     }
-    let equal = GaussianMixture2d::new(p.means.clone(), vec![1.0; p.n_modes()], p.sigma).score(point);
-    if p.weights.iter().any(|w| (w - p.weights[0]).abs() > 1e-12) && vec_close(answer, &equal, 1e-8) {
-        return Feedback::wrong(ex, "the responsibilities rₖ ∝ wₖ N(x; μₖ, σ²I) must include the weights wₖ.");
-    }
-    let r = p.responsibilities(point);
-    let k = (0..r.len()).max_by(|a, b| r[*a].total_cmp(&r[*b])).unwrap_or(0);
-    let nearest = [(p.means[k][0] - point[0]) / (s * s), (p.means[k][1] - point[1]) / (s * s)];
-    if r.len() > 1 && vec_close(answer, &nearest, 1e-8) {
-        return Feedback::wrong(ex, "that is the score of the most responsible component alone: average all components' pulls with weights rₖ(x).");
-    }
+    let (p, e, g, b) = &cases[1];
+    let want = reinforce_gradient(p, e, *g, b);
     Feedback::wrong(ex, format!(
-        "expected ({:.5}, {:.5}), got ({:.5}, {:.5}); responsibilities are {:?}.",
-        expected[0], expected[1], answer[0], answer[1], r.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>()
+        "on a hidden batch ({} states, {} actions, γ = {g}, {} episodes) entry [0, 0] should be {:.6}, got {:.6}. Compute G_t backwards, then add γ^t (G_t − b(S_t)) ∇log π(A_t|S_t) with SoftmaxPolicy::add_score, and average over episodes.",
+        p.theta.nrows(), p.theta.ncols(), e.len(), want[[0, 0]], outputs[1][[0, 0]]
     ))
 }
 
-/// Exercise 25.2: the denoising score-matching target $\nabla_{\tilde x}\log q_\sigma(\tilde x\mid x) = -(\tilde x - x)/\sigma^2$, row by row.
-///
-/// # Panics
-/// If the shapes differ or `sigma <= 0`.
-///
-/// # Examples
-/// ```
-/// use course::ndarray::array;
-/// let f = course::exercises::nb25::check_q2(&array![[0.0, 0.0]], &array![[0.5, -0.5]], 0.5, &array![[-2.0, 2.0]]);
-/// assert!(f.is_correct());
-/// ```
-pub fn check_q2(x_clean: &Array2<f64>, x_noisy: &Array2<f64>, sigma: f64, answer: &Array2<f64>) -> Feedback {
-    let ex = "25.2";
-    let expected = crate::generative::score::dsm_target(x_clean, x_noisy, sigma);
-    if answer.dim() != expected.dim() {
-        return Feedback::wrong(ex, format!("one target row per noisy point: expected shape {:?}, got {:?}.", expected.dim(), answer.dim()));
-    }
-    let a = flat(answer);
-    if vec_close(&a, &flat(&expected), 1e-9) {
-        return Feedback::correct(ex, "−(x̃ − x)/σ² = −z/σ: the score of the Gaussian kernel q_σ(x̃ | x) at x̃, pointing back to the clean point.");
-    }
-    if vec_close(&a, &flat(&(-&expected)), 1e-9) {
-        return Feedback::wrong(ex, "the sign is flipped: the target points from x̃ back towards x.");
-    }
-    if vec_close(&a, &flat(&(&expected * sigma)), 1e-9) {
-        return Feedback::wrong(ex, "that is −z = −(x̃ − x)/σ; the score of N(x, σ²I) divides by σ².");
-    }
-    if vec_close(&a, &flat(&(&expected * (sigma * sigma))), 1e-9) {
-        return Feedback::wrong(ex, "that is x − x̃; divide by σ².");
-    }
-    Feedback::wrong(ex, format!("expected the first row ({:.5}, …), got ({:.5}, …).", expected.iter().next().unwrap_or(&0.0), a.first().unwrap_or(&0.0)))
+/// The tolerance ε of exercise 25.2.
+pub const Q2_EPSILON: f64 = 0.003;
+
+/// The mean over network seeds 0, 1, 2 of the largest distance between the network and its
+/// linearization, on the chain of section 6 (`LinearTd::random(6, 2, 0.9, 0)`, lr 1, 200 steps).
+pub fn q2_gap(width: usize) -> f64 {
+    let chain = LinearTd::random(6, 2, 0.9, 0);
+    let k_inf = tanh_ntk_limit(&chain.phi, 10, 0); // not used by max_gap
+    (0..3).map(|s| wide_td(&chain, &k_inf, width, 1.0, 200, 10, s).max_gap()).sum::<f64>() / 3.0
 }
 
-/// Exercise 25.3: one unadjusted Langevin step $x + h\,s(x) + \sqrt{2h}\,z$ for every row.
-///
-/// # Panics
-/// If the shapes differ or `step <= 0`.
+/// Exercise 25.2 (explore): the smallest width $N = 2^k$ at which the network stays within
+/// $\varepsilon$ = [`Q2_EPSILON`] of its linearization (the seed-averaged [`q2_gap`]).
 ///
 /// # Examples
 /// ```
-/// use course::ndarray::array;
-/// let f = course::exercises::nb25::check_q3(&array![[1.0]], &array![[-1.0]], 0.5, &array![[2.0]], &array![[2.5]]);
-/// assert!(f.is_correct());
+/// assert!(!course::exercises::nb25::check_q2(100).is_correct()); // not a power of 2
 /// ```
-pub fn check_q3(x: &Array2<f64>, score: &Array2<f64>, step: f64, noise: &Array2<f64>, answer: &Array2<f64>) -> Feedback {
-    let ex = "25.3";
-    let expected = crate::generative::score::langevin_step(x, score, step, noise);
-    if answer.dim() != expected.dim() {
-        return Feedback::wrong(ex, format!("one new position per particle: expected shape {:?}, got {:?}.", expected.dim(), answer.dim()));
+pub fn check_q2(width: usize) -> Feedback {
+    let ex = "25.2";
+    if !width.is_power_of_two() || width < 2 {
+        return Feedback::wrong(ex, format!("answer a power of two N = 2^k ≥ 2 (the widths you scan), got {width}."));
     }
-    let a = flat(answer);
-    if vec_close(&a, &flat(&expected), 1e-9) {
-        return Feedback::correct(ex, "x + h s(x) + √(2h) z: the Euler–Maruyama step of dX = ∇log p dt + √2 dW.");
+    let gap = q2_gap(width);
+    if gap > Q2_EPSILON {
+        return Feedback::wrong(ex, format!("at N = {width} the seed-averaged gap is {gap:.4} > ε = {Q2_EPSILON}: go wider."));
     }
-    let variants = [
-        (x + &(score * step) + &(noise * step.sqrt()), "the noise must be √(2h) z: the diffusion coefficient of dX = ∇log p dt + √2 dW is √2, and with √h z the chain samples p² (a colder law)."),
-        (x + &(score * (step / 2.0)) + &(noise * (2.0 * step).sqrt()), "the drift is h s(x), not h s(x)/2 (Song & Ermon's α = 2h writes it α/2 · s with noise √α z)."),
-        (x - &(score * step) + &(noise * (2.0 * step).sqrt()), "the drift goes up the score, + h s(x): the score points towards high density."),
-        (x + &(score * step), "the noise term √(2h) z is missing: that is gradient ascent on log p, which collapses onto a mode."),
-    ];
-    for (v, why) in variants {
-        if vec_close(&a, &flat(&v), 1e-9) {
-            return Feedback::wrong(ex, why);
-        }
+    let half = q2_gap(width / 2);
+    if half <= Q2_EPSILON {
+        return Feedback::wrong(ex, format!("N = {width} works, but so does N = {} (gap {half:.4}): find the smallest width. If you measured the distance to the infinite-width limit (limit_gap), that is a different quantity: use max_gap.", width / 2));
     }
-    Feedback::wrong(ex, format!("expected the first row to start with {:.5}, got {:.5}.", expected.iter().next().unwrap_or(&0.0), a.first().unwrap_or(&0.0)))
+    Feedback::correct(ex, format!("N = {width}: gap {gap:.4} ≤ ε = {Q2_EPSILON} < {half:.4} at N = {}. With a gap ∝ N^(−1), halving ε doubles the width; the distance to the infinite-width limit (∝ N^(−1/2)) would need four times more.", width / 2))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
 
     #[test]
-    fn q1_spots_sign_sigma_and_weight_slips() {
-        let p = GaussianMixture2d::new(vec![[-1.0, 0.0], [1.5, 0.5]], vec![0.2, 0.8], 0.7);
-        let x = [0.3, -0.2];
-        let s = p.score(&x);
-        assert!(check_q1(&p, &x, &s).is_correct());
-        assert!(check_q1(&p, &x, &[-s[0], -s[1]]).message.contains("sign"));
-        assert!(check_q1(&p, &x, &[s[0] * 0.7, s[1] * 0.7]).message.contains("σ²"));
-        let eq = GaussianMixture2d::new(p.means.clone(), vec![1.0, 1.0], 0.7).score(&x);
-        assert!(check_q1(&p, &x, &eq).message.contains("weights"));
-        // an independent computation of the score by central differences of log p
-        let h = 1e-6;
-        let fd0 = (p.log_density(&[x[0] + h, x[1]]) - p.log_density(&[x[0] - h, x[1]])) / (2.0 * h);
-        let fd1 = (p.log_density(&[x[0], x[1] + h]) - p.log_density(&[x[0], x[1] - h])) / (2.0 * h);
-        assert!((fd0 - s[0]).abs() < 1e-7 && (fd1 - s[1]).abs() < 1e-7);
+    fn q1_accepts_the_reference_and_names_every_slip() {
+        assert!(check_q1(reinforce_gradient).is_correct());
+        let cases: Vec<(Box<dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>>, &str)> = vec![
+            (Box::new(|p, e, g, b| -reinforce_gradient(p, e, g, b)), "sign"),
+            (Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * e.len() as f64), "averaging"),
+            (Box::new(|p, e, g, b| variant(p, e, g, b, false, false, false, 1.0, false, g)), "γ^t"),
+            (Box::new(|p, e, g, b| variant(p, e, g, b, true, true, false, 1.0, false, g)), "total return"),
+            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, false, 1.0)), "not discounted"),
+            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, -1.0, false, g)), "added"),
+            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, true, 1.0, false, g)), "b(S_0)"),
+            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, true, g)), "−π"),
+            (Box::new(|p, e, g, _| reinforce_gradient(p, e, g, &vec![0.0; p.theta.nrows()])), "not subtracted"),
+            (Box::new(|p, _, _, _| Array2::zeros((p.theta.nrows() + 1, 1))), "shape"),
+            (Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * 1.5), "entry [0, 0]"),
+        ];
+        for (f, key) in cases {
+            let fb = check_q1(move |p: &SoftmaxPolicy, e: &[Episode], g: f64, b: &[f64]| f(p, e, g, b));
+            assert!(!fb.is_correct() && fb.message.contains(key), "{key}: {}", fb.message);
+        }
     }
 
     #[test]
-    fn q2_and_q3_name_the_usual_slips() {
-        let (x, xt, sigma) = (array![[0.0, 1.0]], array![[0.3, 0.4]], 0.3f64);
-        let right = array![[-0.3 / 0.09, 0.6 / 0.09]];
-        assert!(check_q2(&x, &xt, sigma, &right).is_correct());
-        assert!(check_q2(&x, &xt, sigma, &(-&right)).message.contains("sign"));
-        assert!(check_q2(&x, &xt, sigma, &(&right * 0.3)).message.contains("σ²"));
-        let (s, z, h) = (array![[1.0, -2.0]], array![[0.5, 0.1]], 0.02f64);
-        let right = array![[0.0 + h + (2.0 * h).sqrt() * 0.5, 1.0 - 2.0 * h + (2.0 * h).sqrt() * 0.1]];
-        assert!(check_q3(&x, &s, h, &z, &right).is_correct());
-        let wrong = &x + &(&s * h) + &(&z * h.sqrt());
-        assert!(check_q3(&x, &s, h, &z, &wrong).message.contains("√(2h)"));
-        assert!(check_q3(&x, &s, h, &z, &(&x + &(&s * h))).message.contains("missing"));
+    fn q2_accepts_the_smallest_width_and_rejects_others() {
+        let widths: Vec<usize> = (4..14).map(|k| 1usize << k).collect();
+        let best = *widths.iter().find(|&&n| q2_gap(n) <= Q2_EPSILON).expect("some width works");
+        assert!(check_q2(best).is_correct());
+        assert!(check_q2(best / 2).message.contains("go wider"));
+        assert!(check_q2(best * 2).message.contains("smallest"));
+        assert!(check_q2(best + 1).message.contains("power of two"));
     }
 }

@@ -1,77 +1,96 @@
-//! Exercises of notebooks/29-stochastic-control-and-sampling.ipynb.
+//! Exercises of notebooks/29-gans-and-wasserstein-gans.ipynb.
 
 use super::{Feedback, close};
+use crate::generative::gan::js_bernoulli;
+use crate::generative::metrics::wasserstein_1d;
 
-/// Exercise 29.1: the Girsanov log-weight $\log\frac{dQ_u}{dP_0}$ of a path with end point
-/// `x1` under the constant drift `u = m` and diffusion `sigma`:
-/// $(m\cdot x_1 - \tfrac12\lvert m\rvert^2)/\sigma^2$ (it depends on the path only through $X_1$).
-///
-/// # Panics
-/// If `m` and `x1` differ in length or `sigma <= 0`.
+/// Exercise 29.1: for $p = \mathcal N(0, 1)$ and $q = \mathcal N(\mu, 1)$ the optimal
+/// discriminator is logistic, $D^*(x) = \sigma(a + bx)$; the answer is `(a, b)`.
 ///
 /// # Examples
 /// ```
-/// // m = (1, 0), σ = 1, X_1 = (2, 5): 2 − 1/2
-/// let f = course::exercises::nb29::check_q1(&[1.0, 0.0], 1.0, &[2.0, 5.0], 1.5);
+/// let f = course::exercises::nb29::check_q1(2.0, 2.0, -2.0);
 /// assert!(f.is_correct());
 /// ```
-pub fn check_q1(m: &[f64], sigma: f64, x1: &[f64], answer: f64) -> Feedback {
+pub fn check_q1(mu: f64, a: f64, b: f64) -> Feedback {
     let ex = "29.1";
-    assert_eq!(m.len(), x1.len(), "check_q1: m and x1 must have the same length");
-    assert!(sigma > 0.0, "check_q1: sigma must be > 0, got {sigma}");
-    let dot: f64 = m.iter().zip(x1).map(|(a, b)| a * b).sum();
-    let m2: f64 = m.iter().map(|a| a * a).sum();
-    let expected = (dot - 0.5 * m2) / (sigma * sigma);
-    if close(answer, expected, 1e-9) {
-        return Feedback::correct(ex, format!(
-            "log dQ/dP = (m·X₁ − |m|²/2)/σ² = {expected:.6}: the ratio of the end laws N(m, σ²I) and N(0, σ²I), the only place a constant drift shows."
-        ));
+    // log p/q = −x²/2 + (x − μ)²/2 = μ²/2 − μx, and p/(p+q) = σ(log p/q).
+    let (ea, eb) = (0.5 * mu * mu, -mu);
+    if close(a, ea, 1e-9) && close(b, eb, 1e-9) {
+        return Feedback::correct(ex, format!("D*(x) = σ({ea} − {}x): the log-density ratio of two equal-variance Gaussians is linear.", mu));
     }
-    if close(answer, (dot + 0.5 * m2) / (sigma * sigma), 1e-9) {
-        return Feedback::wrong(ex, "the sign of |m|²/2: in terms of X₁ = m + σW₁ it is subtracted (it is added when written with W₁).");
+    if close(a, -ea, 1e-9) && close(b, -eb, 1e-9) {
+        return Feedback::wrong(ex, "this is σ(log q/p) = 1 − D*: the discriminator says 'real' for p, so the logit is log p − log q.");
     }
-    if close(answer, -expected, 1e-9) {
-        return Feedback::wrong(ex, "that is log dP/dQ: the weight that turns Q-samples into P-samples is its exponential, the ratio the other way round.");
+    if close(a, mu * mu, 1e-9) && close(b, eb, 1e-9) {
+        return Feedback::wrong(ex, "the slope is right; the intercept comes from (x − μ)²/2 and keeps the ½: μ²/2.");
     }
-    if close(answer, dot - 0.5 * m2, 1e-9) || close(answer, (dot - 0.5 * m2) / sigma, 1e-9) {
-        return Feedback::wrong(ex, "divide by σ² (the variance of X₁ under both laws).");
+    if close(b, eb, 1e-9) {
+        return Feedback::wrong(ex, format!("the slope b = −μ is right; expand (x − μ)²/2 − x²/2 for the intercept (expected {ea})."));
     }
-    Feedback::wrong(ex, format!("expected (m·X₁ − |m|²/2)/σ² = {expected:.6}, got {answer:.6}."))
+    Feedback::wrong(ex, format!("expected (a, b) = ({ea}, {eb}); write log p(x) − log q(x) and collect the powers of x."))
 }
 
-/// Exercise 29.2: Kish's effective sample size $(\sum w_i)^2/\sum w_i^2$ of the weights
-/// $w_i = e^{\ell_i}$ given by their logarithms.
-///
-/// # Panics
-/// If `log_weights` is empty.
+/// Exercise 29.2: $\mathrm{JS}(\mathrm{Bern}(a)\,\Vert\,\mathrm{Bern}(b))$ in nats.
 ///
 /// # Examples
 /// ```
-/// let f = course::exercises::nb29::check_q2(&[0.0, 0.0, 0.0, 0.0], 4.0);
-/// assert!(f.is_correct());
+/// let js = 0.5 * (0.2f64 * (0.2f64 / 0.4).ln() + 0.8 * (0.8f64 / 0.6).ln())
+///        + 0.5 * (0.6f64 * (0.6f64 / 0.4).ln() + 0.4 * (0.4f64 / 0.6).ln());
+/// assert!(course::exercises::nb29::check_q2(0.2, 0.6, js).is_correct());
 /// ```
-pub fn check_q2(log_weights: &[f64], ess: f64) -> Feedback {
+pub fn check_q2(a: f64, b: f64, js: f64) -> Feedback {
     let ex = "29.2";
-    assert!(!log_weights.is_empty(), "check_q2: log_weights must be non-empty");
-    let n = log_weights.len() as f64;
-    let expected = crate::generative::control::effective_sample_size(log_weights);
-    if close(ess, expected, 1e-8) {
-        return Feedback::correct(ex, format!(
-            "ESS = (Σw)²/Σw² = {expected:.2} of n = {n}: the variance of a weighted mean is about that of a plain mean of ESS samples."
-        ));
+    let expected = js_bernoulli(a, b);
+    if close(js, expected, 1e-9) {
+        return Feedback::correct(ex, format!("JS = {expected:.6} nats ≤ log 2; the GAN value at D* would be 2·JS − log 4 = {:.6}.", 2.0 * expected - 4f64.ln()));
     }
-    if close(ess, expected / n, 1e-8) {
-        return Feedback::wrong(ex, "that is the ESS fraction ESS/n; the exercise asks for the ESS itself.");
+    if close(js, expected / 2f64.ln(), 1e-9) {
+        return Feedback::wrong(ex, "that is in bits (log₂); the GAN identity V = 2·JS − log 4 is in nats: use ln.");
     }
-    if close(ess, 1.0 / expected, 1e-8) {
-        return Feedback::wrong(ex, "upside down: (Σw)² goes in the numerator, Σw² in the denominator.");
+    if close(js, 2.0 * expected, 1e-9) {
+        return Feedback::wrong(ex, "JS is the *average* ½KL(p‖m) + ½KL(q‖m): you summed the two KL terms.");
     }
-    let s1: f64 = log_weights.iter().sum();
-    let s2: f64 = log_weights.iter().map(|l| l * l).sum();
-    if s2 > 0.0 && close(ess, s1 * s1 / s2, 1e-8) {
-        return Feedback::wrong(ex, "the formula takes the weights wᵢ = exp(ℓᵢ), not their logarithms.");
+    let kl = |x: f64, y: f64| {
+        let t = |u: f64, v: f64| if u > 0.0 { u * (u / v).ln() } else { 0.0 };
+        t(x, y) + t(1.0 - x, 1.0 - y)
+    };
+    if (0.0..1.0).contains(&b) && b > 0.0 && (close(js, kl(a, b), 1e-9) || close(js, kl(b, a), 1e-9)) {
+        return Feedback::wrong(ex, "that is a KL divergence between p and q; JS compares each with the mixture m = (p + q)/2.");
     }
-    Feedback::wrong(ex, format!("expected (Σw)²/Σw² = {expected:.4}, got {ess:.4}; subtract max ℓ before exponentiating to avoid overflow."))
+    Feedback::wrong(ex, format!("expected JS = {expected:.6}; with m = (a + b)/2, JS = ½KL(Bern(a)‖Bern(m)) + ½KL(Bern(b)‖Bern(m))."))
+}
+
+/// Exercise 29.3: the Wasserstein-1 distance between the empirical measures of `x` and `y`
+/// (equal sizes), each point with mass $1/n$.
+///
+/// # Panics
+/// If `x` and `y` are empty or have different lengths.
+///
+/// # Examples
+/// ```
+/// assert!(course::exercises::nb29::check_q3(&[0.0, 4.0], &[3.0, 1.0], 1.0).is_correct());
+/// ```
+pub fn check_q3(x: &[f64], y: &[f64], w1: f64) -> Feedback {
+    let ex = "29.3";
+    assert!(!x.is_empty() && x.len() == y.len(), "check_q3: x and y must be non-empty and of equal length, got {} and {}", x.len(), y.len());
+    let expected = wasserstein_1d(x, y, 1.0);
+    if close(w1, expected, 1e-9) {
+        return Feedback::correct(ex, format!("W₁ = {expected}: in 1-D the optimal plan matches the sorted points (monotone rearrangement)."));
+    }
+    let n = x.len() as f64;
+    let unsorted: f64 = x.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f64>() / n;
+    if close(w1, unsorted, 1e-9) {
+        return Feedback::wrong(ex, "you paired the points in the order given; the cheapest plan pairs them in sorted order.");
+    }
+    let w2 = wasserstein_1d(x, y, 2.0);
+    if close(w1, w2 * w2, 1e-9) || close(w1, w2, 1e-9) {
+        return Feedback::wrong(ex, "that uses squared distances (W₂); W₁ averages |x₍ᵢ₎ − y₍ᵢ₎|.");
+    }
+    if close(w1, expected * n, 1e-9) {
+        return Feedback::wrong(ex, "each point carries mass 1/n: divide the total cost by n.");
+    }
+    Feedback::wrong(ex, format!("expected W₁ = {expected}: sort both samples and average |x₍ᵢ₎ − y₍ᵢ₎|."))
 }
 
 #[cfg(test)]
@@ -79,26 +98,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn q1_matches_the_ratio_of_gaussian_densities_and_spots_slips() {
-        // Oracle: log N(x; m, σ²I) − log N(x; 0, σ²I) computed directly.
-        let (m, sigma, x) = ([0.3, -1.2], 0.7, [1.1, 0.4]);
-        let logn = |mu: [f64; 2]| -((x[0] - mu[0]).powi(2) + (x[1] - mu[1]).powi(2)) / (2.0 * sigma * sigma);
-        let truth = logn(m) - logn([0.0, 0.0]);
-        assert!(check_q1(&m, sigma, &x, truth).is_correct());
-        assert!(check_q1(&m, sigma, &x, -truth).message.contains("log dP/dQ"));
-        let plus = (m[0] * x[0] + m[1] * x[1] + 0.5 * (m[0] * m[0] + m[1] * m[1])) / (sigma * sigma);
-        assert!(check_q1(&m, sigma, &x, plus).message.contains("sign"));
-        assert!(check_q1(&m, sigma, &x, truth * sigma * sigma).message.contains("σ²"));
+    fn q1_is_the_log_density_ratio() {
+        // Oracle: D*(x) = p/(p+q) from the densities themselves, at a few points.
+        let mu = 1.3;
+        let (a, b) = (0.5 * mu * mu, -mu);
+        for x in [-2.0, 0.0, 0.4, 3.0] {
+            let (p, q) = ((-(x * x) / 2.0f64).exp(), (-((x - mu) * (x - mu)) / 2.0f64).exp());
+            assert!((p / (p + q) - 1.0 / (1.0 + (-(a + b * x)).exp())).abs() < 1e-12);
+        }
+        assert!(check_q1(mu, a, b).is_correct());
+        assert!(check_q1(mu, -a, -b).message.contains("1 − D*"));
+        assert!(check_q1(mu, mu * mu, b).message.contains("½"));
     }
 
     #[test]
-    fn q2_spots_the_fraction_and_the_inverse() {
-        let lw = [0.0, 1.0, -2.0, 0.5];
-        let w: Vec<f64> = lw.iter().map(|l: &f64| l.exp()).collect();
-        let ess = w.iter().sum::<f64>().powi(2) / w.iter().map(|v| v * v).sum::<f64>();
-        assert!(check_q2(&lw, ess).is_correct());
-        assert!(check_q2(&lw, ess / 4.0).message.contains("fraction"));
-        assert!(check_q2(&lw, 1.0 / ess).message.contains("upside down"));
-        assert!(check_q2(&lw, 12.0).message.contains("expected"));
+    fn q2_spots_bits_sums_and_kl() {
+        let (a, b) = (0.2, 0.6);
+        let js = js_bernoulli(a, b);
+        assert!(check_q2(a, b, js).is_correct());
+        assert!(check_q2(a, b, js / 2f64.ln()).message.contains("bits"));
+        assert!(check_q2(a, b, 2.0 * js).message.contains("average"));
+        let kl = 0.2f64 * (0.2f64 / 0.6).ln() + 0.8 * (0.8f64 / 0.4).ln();
+        assert!(check_q2(a, b, kl).message.contains("KL"));
+    }
+
+    #[test]
+    fn q3_is_the_sorted_matching() {
+        // Brute force over the 3! pairings: the cheapest is the sorted one.
+        let (x, y): ([f64; 3], [f64; 3]) = ([0.0, 5.0, 1.0], [2.0, 2.5, 4.0]);
+        let perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        let best = perms.iter().map(|p| (0..3).map(|i| (x[i] - y[p[i]]).abs()).sum::<f64>() / 3.0).fold(f64::INFINITY, f64::min);
+        assert!(check_q3(&x, &y, best).is_correct());
+        let unsorted = (2.0 + 2.5 + 3.0) / 3.0;
+        assert!(check_q3(&x, &y, unsorted).message.contains("order"));
+        assert!(check_q3(&x, &y, best * 3.0).message.contains("1/n"));
     }
 }

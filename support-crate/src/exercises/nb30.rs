@@ -1,143 +1,124 @@
-//! Exercises of notebooks/30-schrodinger-bridges.ipynb.
+//! Exercises of notebooks/30-score-matching.ipynb.
 
-use super::{Feedback, close, vec_close};
+use super::{Feedback, vec_close};
+use crate::generative::targets::GaussianMixture2d;
 use ndarray::Array2;
 
-/// Exercise 30.1: one Sinkhorn scaling update $u = a \oslash (Kv)$ with $K = e^{-C/\varepsilon}$.
+fn flat(a: &Array2<f64>) -> Vec<f64> {
+    a.iter().copied().collect()
+}
+
+/// Exercise 30.1: the score $\nabla\log p(x) = \sum_k r_k(x)(\mu_k - x)/\sigma^2$ of the mixture `p` at `point`.
 ///
 /// # Panics
-/// If the shapes do not match (`cost` is n × m, `a` has n entries, `v` m) or `eps <= 0`.
+/// If `point` or `answer` does not have length 2.
 ///
 /// # Examples
 /// ```
-/// use course::ndarray::array;
-/// let c = array![[0.0, 1.0], [1.0, 0.0]];
-/// let k01 = (-1.0f64).exp();
-/// let u = vec![0.5 / (1.0 + 2.0 * k01), 0.5 / (k01 + 2.0)];
-/// let f = course::exercises::nb30::check_q1(&[0.5, 0.5], &c, 1.0, &[1.0, 2.0], &u);
-/// assert!(f.is_correct());
+/// use course::generative::targets::GaussianMixture2d;
+/// let p = GaussianMixture2d::new(vec![[-1.0, 0.0], [1.0, 0.0]], vec![1.0, 1.0], 0.5);
+/// // at the origin the two pulls cancel
+/// assert!(course::exercises::nb30::check_q1(&p, &[0.0, 0.0], &[0.0, 0.0]).is_correct());
 /// ```
-pub fn check_q1(a: &[f64], cost: &Array2<f64>, eps: f64, v: &[f64], u: &[f64]) -> Feedback {
+pub fn check_q1(p: &GaussianMixture2d, point: &[f64], answer: &[f64]) -> Feedback {
     let ex = "30.1";
-    let (n, m) = cost.dim();
-    assert!(a.len() == n && v.len() == m, "check_q1: a must have {n} entries and v {m}, got {} and {}", a.len(), v.len());
-    assert!(eps > 0.0, "check_q1: eps must be > 0, got {eps}");
-    if u.len() != n {
-        return Feedback::wrong(ex, format!("u has one entry per row of C (per point of the first measure): expected {n}, got {}.", u.len()));
+    assert!(point.len() == 2 && answer.len() == 2, "check_q1: point and answer must have length 2");
+    let expected = p.score(point);
+    if vec_close(answer, &expected, 1e-8) {
+        return Feedback::correct(ex, format!(
+            "∇log p = ({:.5}, {:.5}): each component pulls towards its mean, weighted by its responsibility.",
+            expected[0], expected[1]
+        ));
     }
-    let kv = |sign: f64| -> Vec<f64> { (0..n).map(|i| (0..m).map(|j| (sign * cost[[i, j]] / eps).exp() * v[j]).sum()).collect() };
-    let kv_right = kv(-1.0);
-    let expected: Vec<f64> = (0..n).map(|i| a[i] / kv_right[i]).collect();
-    if vec_close(u, &expected, 1e-9) {
-        return Feedback::correct(ex, "u = a ⊘ Kv: after this update the rows of diag(u) K diag(v) sum to a.");
+    if vec_close(answer, &[-expected[0], -expected[1]], 1e-8) {
+        return Feedback::wrong(ex, "the sign is flipped: the score points towards the means, (μₖ − x)/σ², uphill on log p.");
     }
-    if vec_close(u, &kv_right.iter().map(|k| 1.0 / k).collect::<Vec<_>>(), 1e-9) {
-        return Feedback::wrong(ex, "the row marginal a is missing: u = a ⊘ (Kv), not 1 ⊘ (Kv).");
+    let s = p.sigma;
+    if vec_close(answer, &[expected[0] * s, expected[1] * s], 1e-8) {
+        return Feedback::wrong(ex, "divide by σ², not σ: the Gaussian's log-density is −|x − μ|²/(2σ²).");
     }
-    if vec_close(u, &(0..n).map(|i| a[i] * kv_right[i]).collect::<Vec<_>>(), 1e-9) {
-        return Feedback::wrong(ex, "you multiplied by Kv: the update divides, u = a ⊘ (Kv), so that uᵢ(Kv)ᵢ = aᵢ.");
+    let equal = GaussianMixture2d::new(p.means.clone(), vec![1.0; p.n_modes()], p.sigma).score(point);
+    if p.weights.iter().any(|w| (w - p.weights[0]).abs() > 1e-12) && vec_close(answer, &equal, 1e-8) {
+        return Feedback::wrong(ex, "the responsibilities rₖ ∝ wₖ N(x; μₖ, σ²I) must include the weights wₖ.");
     }
-    if vec_close(u, &(0..n).map(|i| a[i] / kv(1.0)[i]).collect::<Vec<_>>(), 1e-9) {
-        return Feedback::wrong(ex, "the Gibbs kernel is K = exp(−C/ε), with a minus sign: cheap pairs get large weights.");
+    let r = p.responsibilities(point);
+    let k = (0..r.len()).max_by(|a, b| r[*a].total_cmp(&r[*b])).unwrap_or(0);
+    let nearest = [(p.means[k][0] - point[0]) / (s * s), (p.means[k][1] - point[1]) / (s * s)];
+    if r.len() > 1 && vec_close(answer, &nearest, 1e-8) {
+        return Feedback::wrong(ex, "that is the score of the most responsible component alone: average all components' pulls with weights rₖ(x).");
     }
-    if n == m {
-        let kt: Vec<f64> = (0..n).map(|i| (0..m).map(|j| (-cost[[j, i]] / eps).exp() * v[j]).sum()).collect();
-        if vec_close(u, &(0..n).map(|i| a[i] / kt[i]).collect::<Vec<_>>(), 1e-9) {
-            return Feedback::wrong(ex, "that is Kᵀv: u scales the rows, so it divides by (Kv)ᵢ = Σⱼ K_ij vⱼ.");
-        }
-    }
-    Feedback::wrong(ex, format!("expected u = {:?}, got {u:?}: uᵢ = aᵢ / Σⱼ exp(−C_ij/ε) vⱼ.", expected.iter().map(|x| (x * 1e6).round() / 1e6).collect::<Vec<_>>()))
+    Feedback::wrong(ex, format!(
+        "expected ({:.5}, {:.5}), got ({:.5}, {:.5}); responsibilities are {:?}.",
+        expected[0], expected[1], answer[0], answer[1], r.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>()
+    ))
 }
 
-/// Exercise 30.2: $\mathrm{OT}_\varepsilon$ between two uniform two-point measures with cost
-/// matrix `cost` (2 × 2), regularized by $\varepsilon\,\mathrm{KL}(\pi\|a\otimes b)$.
-///
-/// By symmetry $\pi = \begin{pmatrix}p & \frac12-p\\ \frac12-p & p\end{pmatrix}$ and the Gibbs form
-/// gives $\frac{p^2}{(1/2-p)^2} = e^{-\Delta/\varepsilon}$ with $\Delta = C_{11}+C_{22}-C_{12}-C_{21}$.
+/// Exercise 30.2: the denoising score-matching target $\nabla_{\tilde x}\log q_\sigma(\tilde x\mid x) = -(\tilde x - x)/\sigma^2$, row by row.
 ///
 /// # Panics
-/// If `cost` is not 2 × 2 or `eps <= 0`.
+/// If the shapes differ or `sigma <= 0`.
 ///
 /// # Examples
 /// ```
 /// use course::ndarray::array;
-/// // Δ = 0: the independent coupling is optimal, KL = 0, cost = mean of C.
-/// let f = course::exercises::nb30::check_q2(&array![[1.0, 2.0], [3.0, 4.0]], 0.5, 2.5);
+/// let f = course::exercises::nb30::check_q2(&array![[0.0, 0.0]], &array![[0.5, -0.5]], 0.5, &array![[-2.0, 2.0]]);
 /// assert!(f.is_correct());
 /// ```
-pub fn check_q2(cost: &Array2<f64>, eps: f64, answer: f64) -> Feedback {
+pub fn check_q2(x_clean: &Array2<f64>, x_noisy: &Array2<f64>, sigma: f64, answer: &Array2<f64>) -> Feedback {
     let ex = "30.2";
-    assert_eq!(cost.dim(), (2, 2), "check_q2: cost must be 2 × 2, got {:?}", cost.dim());
-    assert!(eps > 0.0, "check_q2: eps must be > 0, got {eps}");
-    let delta = cost[[0, 0]] + cost[[1, 1]] - cost[[0, 1]] - cost[[1, 0]];
-    let r = (-delta / (2.0 * eps)).exp();
-    let p = 0.5 * r / (1.0 + r);
-    let plan = [[p, 0.5 - p], [0.5 - p, p]];
-    let mut transport = 0.0;
-    let mut kl = 0.0;
-    for i in 0..2 {
-        for j in 0..2 {
-            transport += plan[i][j] * cost[[i, j]];
-            if plan[i][j] > 0.0 {
-                kl += plan[i][j] * (plan[i][j] / 0.25).ln();
-            }
-        }
+    let expected = crate::generative::score::dsm_target(x_clean, x_noisy, sigma);
+    if answer.dim() != expected.dim() {
+        return Feedback::wrong(ex, format!("one target row per noisy point: expected shape {:?}, got {:?}.", expected.dim(), answer.dim()));
     }
-    let expected = transport + eps * kl;
-    if close(answer, expected, 1e-7) {
-        return Feedback::correct(ex, format!("OT_ε = {expected:.6}: transport {transport:.6} + ε·KL {:.6}, with p = π₁₁ = {p:.6}.", eps * kl));
+    let a = flat(answer);
+    if vec_close(&a, &flat(&expected), 1e-9) {
+        return Feedback::correct(ex, "−(x̃ − x)/σ² = −z/σ: the score of the Gaussian kernel q_σ(x̃ | x) at x̃, pointing back to the clean point.");
     }
-    if close(answer, transport, 1e-7) {
-        return Feedback::wrong(ex, "that is the transport cost ⟨C, π⟩ alone: add ε·KL(π‖a⊗b).");
+    if vec_close(&a, &flat(&(-&expected)), 1e-9) {
+        return Feedback::wrong(ex, "the sign is flipped: the target points from x̃ back towards x.");
     }
-    if close(answer, expected - eps * 4f64.ln(), 1e-7) {
-        return Feedback::wrong(ex, "you used −ε·H(π) (negative entropy) instead of ε·KL(π‖a⊗b): they differ by ε·log 4 here.");
+    if vec_close(&a, &flat(&(&expected * sigma)), 1e-9) {
+        return Feedback::wrong(ex, "that is −z = −(x̃ − x)/σ; the score of N(x, σ²I) divides by σ².");
     }
-    let exact = 0.5 * (cost[[0, 0]] + cost[[1, 1]]).min(cost[[0, 1]] + cost[[1, 0]]);
-    if close(answer, exact, 1e-7) {
-        return Feedback::wrong(ex, "that is the unregularized OT cost (ε = 0); with ε > 0 the plan spreads and pays ε·KL.");
+    if vec_close(&a, &flat(&(&expected * (sigma * sigma))), 1e-9) {
+        return Feedback::wrong(ex, "that is x − x̃; divide by σ².");
     }
-    if close(answer, cost.sum() / 4.0, 1e-7) {
-        return Feedback::wrong(ex, "that is the cost of the independent coupling a⊗b, optimal only when ε → ∞ or Δ = 0.");
-    }
-    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}. Solve p/(1/2 − p) = exp(−Δ/(2ε)) with Δ = C₁₁ + C₂₂ − C₁₂ − C₂₁."))
+    Feedback::wrong(ex, format!("expected the first row ({:.5}, …), got ({:.5}, …).", expected.iter().next().unwrap_or(&0.0), a.first().unwrap_or(&0.0)))
 }
 
-/// Exercise 30.3: mean and variance of the Brownian bridge $\sigma W$ pinned at `x0` (time 0)
-/// and `x1` (time `t_end`), at time `t`.
+/// Exercise 30.3: one unadjusted Langevin step $x + h\,s(x) + \sqrt{2h}\,z$ for every row.
 ///
 /// # Panics
-/// If `sigma <= 0`, `t_end <= 0` or `t` is outside $[0, T]$.
+/// If the shapes differ or `step <= 0`.
 ///
 /// # Examples
 /// ```
-/// let f = course::exercises::nb30::check_q3(0.0, 2.0, 1.0, 2.0, 1.0, 1.0, 0.5);
+/// use course::ndarray::array;
+/// let f = course::exercises::nb30::check_q3(&array![[1.0]], &array![[-1.0]], 0.5, &array![[2.0]], &array![[2.5]]);
 /// assert!(f.is_correct());
 /// ```
-pub fn check_q3(x0: f64, x1: f64, sigma: f64, t_end: f64, t: f64, mean: f64, var: f64) -> Feedback {
+pub fn check_q3(x: &Array2<f64>, score: &Array2<f64>, step: f64, noise: &Array2<f64>, answer: &Array2<f64>) -> Feedback {
     let ex = "30.3";
-    let (m, v) = crate::generative::bridges::brownian_bridge_mean_var(x0, x1, sigma, t_end, t);
-    let mean_ok = close(mean, m, 1e-9);
-    let var_ok = close(var, v, 1e-9);
-    if mean_ok && var_ok {
-        return Feedback::correct(ex, format!("mean {m:.4}, variance σ²t(T−t)/T = {v:.4}: zero at both pinned ends, largest at T/2."));
+    let expected = crate::generative::score::langevin_step(x, score, step, noise);
+    if answer.dim() != expected.dim() {
+        return Feedback::wrong(ex, format!("one new position per particle: expected shape {:?}, got {:?}.", expected.dim(), answer.dim()));
     }
-    if !mean_ok {
-        if close(mean, x0 + t * (x1 - x0), 1e-9) && t_end != 1.0 {
-            return Feedback::wrong(ex, "the mean interpolates with s = t/T: x0 + (t/T)(x1 − x0).");
+    let a = flat(answer);
+    if vec_close(&a, &flat(&expected), 1e-9) {
+        return Feedback::correct(ex, "x + h s(x) + √(2h) z: the Euler–Maruyama step of dX = ∇log p dt + √2 dW.");
+    }
+    let variants = [
+        (x + &(score * step) + &(noise * step.sqrt()), "the noise must be √(2h) z: the diffusion coefficient of dX = ∇log p dt + √2 dW is √2, and with √h z the chain samples p² (a colder law)."),
+        (x + &(score * (step / 2.0)) + &(noise * (2.0 * step).sqrt()), "the drift is h s(x), not h s(x)/2 (Song & Ermon's α = 2h writes it α/2 · s with noise √α z)."),
+        (x - &(score * step) + &(noise * (2.0 * step).sqrt()), "the drift goes up the score, + h s(x): the score points towards high density."),
+        (x + &(score * step), "the noise term √(2h) z is missing: that is gradient ascent on log p, which collapses onto a mode."),
+    ];
+    for (v, why) in variants {
+        if vec_close(&a, &flat(&v), 1e-9) {
+            return Feedback::wrong(ex, why);
         }
-        return Feedback::wrong(ex, format!("the mean should be x0 + (t/T)(x1 − x0) = {m:.4}, got {mean:.4}."));
     }
-    if close(var, sigma * sigma * t, 1e-9) {
-        return Feedback::wrong(ex, "σ²t is the variance of free Brownian motion; pinning at T removes σ²t²/T.");
-    }
-    if close(var, sigma * t * (t_end - t) / t_end, 1e-9) && sigma != 1.0 {
-        return Feedback::wrong(ex, "the variance scales with σ², not σ.");
-    }
-    if close(var, sigma * sigma * t * (t_end - t), 1e-9) && t_end != 1.0 {
-        return Feedback::wrong(ex, "divide by T: the variance is σ² t(T − t)/T.");
-    }
-    Feedback::wrong(ex, format!("the variance should be σ²t(T−t)/T = {v:.4}, got {var:.4}."))
+    Feedback::wrong(ex, format!("expected the first row to start with {:.5}, got {:.5}.", expected.iter().next().unwrap_or(&0.0), a.first().unwrap_or(&0.0)))
 }
 
 #[cfg(test)]
@@ -146,38 +127,34 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn q1_names_the_usual_slips() {
-        let c = array![[0.0, 1.0, 4.0], [1.0, 0.5, 2.0]];
-        let (a, v, eps): ([f64; 2], [f64; 3], f64) = ([0.3, 0.7], [1.0, 0.5, 2.0], 0.7);
-        let kv: Vec<f64> = (0..2).map(|i| (0..3).map(|j| (-c[[i, j]] / eps).exp() * v[j]).sum()).collect();
-        let u: Vec<f64> = (0..2).map(|i| a[i] / kv[i]).collect();
-        assert!(check_q1(&a, &c, eps, &v, &u).is_correct());
-        // the update makes the rows right: Σⱼ uᵢ K_ij vⱼ = aᵢ (an identity, the oracle)
-        for i in 0..2 {
-            assert!((u[i] * kv[i] - a[i]).abs() < 1e-12);
-        }
-        let no_a: Vec<f64> = kv.iter().map(|k| 1.0 / k).collect();
-        assert!(check_q1(&a, &c, eps, &v, &no_a).message.contains("missing"));
-        let times: Vec<f64> = (0..2).map(|i| a[i] * kv[i]).collect();
-        assert!(check_q1(&a, &c, eps, &v, &times).message.contains("multiplied"));
+    fn q1_spots_sign_sigma_and_weight_slips() {
+        let p = GaussianMixture2d::new(vec![[-1.0, 0.0], [1.5, 0.5]], vec![0.2, 0.8], 0.7);
+        let x = [0.3, -0.2];
+        let s = p.score(&x);
+        assert!(check_q1(&p, &x, &s).is_correct());
+        assert!(check_q1(&p, &x, &[-s[0], -s[1]]).message.contains("sign"));
+        assert!(check_q1(&p, &x, &[s[0] * 0.7, s[1] * 0.7]).message.contains("σ²"));
+        let eq = GaussianMixture2d::new(p.means.clone(), vec![1.0, 1.0], 0.7).score(&x);
+        assert!(check_q1(&p, &x, &eq).message.contains("weights"));
+        // an independent computation of the score by central differences of log p
+        let h = 1e-6;
+        let fd0 = (p.log_density(&[x[0] + h, x[1]]) - p.log_density(&[x[0] - h, x[1]])) / (2.0 * h);
+        let fd1 = (p.log_density(&[x[0], x[1] + h]) - p.log_density(&[x[0], x[1] - h])) / (2.0 * h);
+        assert!((fd0 - s[0]).abs() < 1e-7 && (fd1 - s[1]).abs() < 1e-7);
     }
 
     #[test]
-    fn q2_agrees_with_sinkhorn_and_spots_slips() {
-        let c = array![[0.2, 1.5], [2.0, 0.4]];
-        let eps = 0.8;
-        let ot = crate::generative::bridges::sinkhorn_log(&[0.5, 0.5], &[0.5, 0.5], &c, eps, 10_000, 1e-14);
-        assert!(check_q2(&c, eps, ot.cost).is_correct());
-        assert!(check_q2(&c, eps, ot.transport_cost).message.contains("transport cost"));
-        assert!(check_q2(&c, eps, ot.cost - eps * 4f64.ln()).message.contains("entropy"));
-        assert!(check_q2(&c, eps, 0.3).message.contains("unregularized"));
-    }
-
-    #[test]
-    fn q3_spots_free_brownian_motion_and_sigma() {
-        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.25 * 0.5 * 1.5 / 2.0).is_correct());
-        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.25 * 0.5).message.contains("free Brownian"));
-        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.5 * 0.5 * 1.5 / 2.0).message.contains("σ²"));
-        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 2.0, 0.1).message.contains("t/T"));
+    fn q2_and_q3_name_the_usual_slips() {
+        let (x, xt, sigma) = (array![[0.0, 1.0]], array![[0.3, 0.4]], 0.3f64);
+        let right = array![[-0.3 / 0.09, 0.6 / 0.09]];
+        assert!(check_q2(&x, &xt, sigma, &right).is_correct());
+        assert!(check_q2(&x, &xt, sigma, &(-&right)).message.contains("sign"));
+        assert!(check_q2(&x, &xt, sigma, &(&right * 0.3)).message.contains("σ²"));
+        let (s, z, h) = (array![[1.0, -2.0]], array![[0.5, 0.1]], 0.02f64);
+        let right = array![[0.0 + h + (2.0 * h).sqrt() * 0.5, 1.0 - 2.0 * h + (2.0 * h).sqrt() * 0.1]];
+        assert!(check_q3(&x, &s, h, &z, &right).is_correct());
+        let wrong = &x + &(&s * h) + &(&z * h.sqrt());
+        assert!(check_q3(&x, &s, h, &z, &wrong).message.contains("√(2h)"));
+        assert!(check_q3(&x, &s, h, &z, &(&x + &(&s * h))).message.contains("missing"));
     }
 }

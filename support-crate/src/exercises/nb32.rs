@@ -1,231 +1,344 @@
-//! Exercises of notebooks/32-generalization-and-implicit-bias.ipynb.
+//! Exercises of notebooks/32-score-sdes-and-edm.ipynb.
 
-use super::{Feedback, vec_close};
-use crate::learning::logistic_grad;
-use ndarray::{Array1, Array2};
+use super::{close, vec_close, Feedback};
+use crate::generative::diffusion::GaussianMixture;
+use crate::generative::sde::{EdmPreconditioning, Sde};
+use ndarray::Array2;
 
-/// The numbers of Exercise 32.1: $|\mathcal H| = 1001$ thresholds, accuracy $\varepsilon = 0.02$,
-/// confidence $\delta = 0.05$.
-pub const Q1_N_HYPOTHESES: usize = 1001;
-/// $\varepsilon$ of Exercise 32.1.
-pub const Q1_EPS: f64 = 0.02;
-/// $\delta$ of Exercise 32.1.
-pub const Q1_DELTA: f64 = 0.05;
+/// The VP variance $a^2 v_0 + 1 - a^2$ for a signal scale `a`.
+fn vp_variance(a: f64, var0: f64) -> f64 {
+    a * a * var0 + 1.0 - a * a
+}
 
-/// Exercise 32.1 (derive): the sample size that guarantees, in the **realizable** case, that every
-/// hypothesis consistent with the sample has risk $\le\varepsilon$ with probability $\ge1-\delta$:
-/// a hypothesis of risk $>\varepsilon$ survives $n$ draws with probability $(1-\varepsilon)^n\le e^{-\varepsilon n}$, the union
-/// bound multiplies by $|\mathcal H|$, so $n = \lceil\ln(|\mathcal H|/\delta)/\varepsilon\rceil$.
+/// Exercise 32.1: the variance of $x_t$ under the VP SDE with $\beta(t) = \beta_{\min} + t(\beta_{\max} - \beta_{\min})$,
+/// for data $x_0$ of variance `var0` (1-D): $a(t)^2 v_0 + 1 - a(t)^2$ with $a(t) = e^{-\frac12\int_0^t\beta}$.
+///
+/// # Panics
+/// If the SDE's parameters are invalid or `t` is not in $[0, 1]$.
 ///
 /// # Examples
 /// ```
-/// let n = (1001f64 / 0.05).ln() / 0.02;
-/// assert!(course::exercises::nb32::check_q1(n.ceil()).is_correct());
-/// assert!(!course::exercises::nb32::check_q1(n).is_correct()); // not an integer
+/// // β ≡ 2: ∫β = 2t, a² = e^{-2t}; at t = 0.5 and v₀ = 3: 3e^{-1} + 1 − e^{-1}
+/// let e = (-1.0f64).exp();
+/// let f = course::exercises::nb32::check_q1(2.0, 2.0, 0.5, 3.0, 3.0 * e + 1.0 - e);
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q1(answer: f64) -> Feedback {
+pub fn check_q1(beta_min: f64, beta_max: f64, t: f64, var0: f64, answer: f64) -> Feedback {
     let ex = "32.1";
-    let (h, eps, delta) = (Q1_N_HYPOTHESES as f64, Q1_EPS, Q1_DELTA);
-    let raw = (h / delta).ln() / eps;
-    let expected = raw.ceil();
-    let exact_tail = ((h / delta).ln() / -(1.0 - eps).ln()).ceil();
-    if answer == expected {
+    let sde = Sde::vp(beta_min, beta_max);
+    let a = sde.marginal_scale(t);
+    let expected = vp_variance(a, var0);
+    if close(answer, expected, 1e-8) {
         return Feedback::correct(ex, format!(
-            "n = ⌈ln(|H|/δ)/ε⌉ = ⌈{raw:.2}⌉ = {expected}: a hypothesis with risk > ε survives n draws with probability (1 − ε)ⁿ ≤ e^(−εn), and the union bound over the |H| = {h} hypotheses needs |H|e^(−εn) ≤ δ. Note the 1/ε, against the agnostic 1/ε²."
+            "Var x_t = a²v₀ + 1 − a² = {expected:.6} with a(t) = {a:.6}: the data's share a² decays and the noise fills up the rest, so unit-variance data stay at variance 1."
         ));
     }
-    if answer == exact_tail {
-        return Feedback::correct(ex, format!(
-            "n = {exact_tail} from (1 − ε)ⁿ|H| ≤ δ directly: even a little tighter than the ⌈ln(|H|/δ)/ε⌉ = {expected} that e^(−εn) gives."
-        ));
+    let integral = beta_min * t + 0.5 * t * t * (beta_max - beta_min);
+    let a_no_half = (-integral).exp();
+    if close(answer, vp_variance(a_no_half, var0), 1e-8) {
+        return Feedback::wrong(ex, "a(t) = exp(−½∫β): the drift is −½β x, so the mean decays at half the rate β (you used exp(−∫β)).");
     }
-    let near = |v: f64| (answer - v).abs() <= 1.0;
-    if (answer - raw).abs() < 1e-6 {
-        return Feedback::wrong(ex, format!("{raw:.4} is the bound, but n counts examples: round up to the next integer."));
+    // β(t)·t = β_min t + t²(β_max − β_min): multiplying the rate by t is the same slip as dropping the ½
+    let a_bad_integral = (-0.5 * (beta_min * t + t * t * (beta_max - beta_min))).exp();
+    if close(answer, vp_variance(a_bad_integral, var0), 1e-8) {
+        return Feedback::wrong(ex, "integrate β rather than multiplying β(t) by t: ∫₀ᵗ β(s) ds = β_min t + ½t²(β_max − β_min), the linear part carries a ½.");
     }
-    if answer == raw.floor() {
-        return Feedback::wrong(ex, "rounded down: n must make |H|e^(−εn) ≤ δ, so round up.");
+    if close(answer, a * a * var0, 1e-8) {
+        return Feedback::wrong(ex, "that is the data's part a²v₀ only: the injected noise adds 1 − a².");
     }
-    if near((2.0 * h / delta).ln() / (2.0 * eps * eps)) {
-        return Feedback::wrong(ex, "that is the agnostic bound from Hoeffding, ln(2|H|/δ)/(2ε²). In the realizable case a bad hypothesis must be right on every one of the n points: (1 − ε)ⁿ ≤ e^(−εn), so n grows like 1/ε, not 1/ε².");
+    if close(answer, expected.sqrt(), 1e-8) {
+        return Feedback::wrong(ex, "that is the standard deviation; the exercise asks for the variance.");
     }
-    if near((h / delta).ln() / (eps * eps)) || near((h / delta).ln() / (2.0 * eps * eps)) {
-        return Feedback::wrong(ex, "a 1/ε² belongs to Hoeffding (the agnostic case). A hypothesis with risk > ε survives n clean draws with probability (1 − ε)ⁿ ≤ e^(−εn): the exponent is εn.");
+    if close(answer, a * var0 + 1.0 - a, 1e-8) {
+        return Feedback::wrong(ex, "x_t = a x₀ + …: the variance scales with a², not a.");
     }
-    if near((2.0 * h / delta).ln() / eps) {
-        return Feedback::wrong(ex, "the factor 2 in ln(2|H|/δ) comes from the two-sided Hoeffding bound; here only one event is bad (a hypothesis of risk > ε looks perfect), so it is ln(|H|/δ).");
-    }
-    if near((h / delta).log10() / eps) || near((h / delta).log2() / eps) {
-        return Feedback::wrong(ex, "the logarithm is natural: e^(−εn) ≤ δ/|H| means εn ≥ ln(|H|/δ).");
-    }
-    if near((1.0 / delta).ln() / eps) {
-        return Feedback::wrong(ex, "that is the sample size for one hypothesis: the union bound over all |H| hypotheses adds ln|H|.");
-    }
-    if near(h.ln() / eps) {
-        return Feedback::wrong(ex, "δ is missing: the union bound asks |H|e^(−εn) ≤ δ.");
-    }
-    Feedback::wrong(ex, format!(
-        "got {answer}. Bound the probability that one hypothesis with risk > ε is consistent with n independent examples, then sum over the |H| = {h} hypotheses and ask for ≤ δ = {delta} with ε = {eps}."
-    ))
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}. Solve m' = −½β m, v' = −β v + β, or use x_t = a x₀ + √(1 − a²) ε."))
 }
 
-/// The student's step: `step(w, x, y, lr)` returns $w - \text{lr}\,\nabla\mathcal L(w)$ for the mean logistic loss.
-pub type LogisticStep = fn(&Array1<f64>, &Array2<f64>, &[f64], f64) -> Array1<f64>;
-
-/// A gradient built from per-point weights $c_i$: $\sum_i c_i x_i$.
-fn weighted_sum(x: &Array2<f64>, c: impl Fn(usize, f64) -> f64, w: &Array1<f64>) -> Array1<f64> {
-    let mut g = Array1::zeros(x.ncols());
-    for i in 0..x.nrows() {
-        let wx = x.row(i).dot(w);
-        g.scaled_add(c(i, wx), &x.row(i));
-    }
-    g
-}
-
-/// Exercise 32.2 (implement): one gradient-descent step on the mean logistic loss
-/// $\mathcal L(w) = \frac1n\sum_i\ln(1 + e^{-y_iw\cdot x_i})$. The check runs `step` on hidden data (several
-/// sizes, labels $\pm1$, non-zero $w$) and names the usual slips.
+/// Exercise 32.2: the drift of the reverse-time SDE, $f(t)\,x - g(t)^2\,\nabla\log q_t(x)$, at the rows of `x`, for the
+/// data law `mixture` under `sde`.
+///
+/// # Panics
+/// If `t` is not in $[0, 1]$ or `x` has the wrong width.
 ///
 /// # Examples
 /// ```
-/// use ndarray::{Array1, Array2};
-/// fn step(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-///     w - &(course::learning::logistic_grad(w, x, y) * lr)
-/// }
-/// assert!(course::exercises::nb32::check_q2(step).is_correct());
+/// use course::ndarray::array;
+/// use course::generative::{diffusion::GaussianMixture, sde::Sde};
+/// // VP with N(0, 1) data: score −x, drift −½βx + βx = ½βx
+/// let sde = Sde::vp(1.0, 1.0);
+/// let g = GaussianMixture::isotropic(vec![1.0], array![[0.0]], 1.0);
+/// let f = course::exercises::nb32::check_q2(&sde, &g, &array![[2.0]], 0.5, &array![[1.0]]);
+/// assert!(f.is_correct());
 /// ```
-pub fn check_q2(step: LogisticStep) -> Feedback {
+pub fn check_q2(sde: &Sde, mixture: &GaussianMixture, x: &Array2<f64>, t: f64, drift: &Array2<f64>) -> Feedback {
     let ex = "32.2";
-    let mut rng = crate::rng::seeded(3202);
-    let cases: Vec<(Array1<f64>, Array2<f64>, Vec<f64>, f64)> = [(5usize, 2usize, 0.5), (8, 3, 1.3), (1, 4, 0.1), (12, 2, 2.0)]
-        .iter()
-        .map(|&(n, d, lr)| {
-            let x = Array2::from_shape_vec((n, d), crate::rng::normal_vec(&mut rng, n * d)).unwrap();
-            let w = Array1::from(crate::rng::normal_vec(&mut rng, d));
-            let y: Vec<f64> = (0..n).map(|i| if (i * 7 + d) % 3 == 0 { -1.0 } else { 1.0 }).collect();
-            (w, x, y, lr)
-        })
-        .collect();
-    let outs: Vec<Array1<f64>> = cases.iter().map(|(w, x, y, lr)| step(w, x, y, *lr)).collect();
-    for ((w, _, _, _), out) in cases.iter().zip(&outs) {
-        if out.len() != w.len() {
-            return Feedback::wrong(ex, format!("the step returns the new weights, one per feature: expected length {}, got {}.", w.len(), out.len()));
+    if drift.dim() != x.dim() {
+        return Feedback::wrong(ex, format!("the drift has one row per point and one column per coordinate: expected {:?}, got {:?}.", x.dim(), drift.dim()));
+    }
+    let score = sde.mixture_score(mixture, x, t);
+    let (f, g2) = (sde.drift_coefficient(t), sde.diffusion(t).powi(2));
+    let flat = |a: &Array2<f64>| a.iter().copied().collect::<Vec<f64>>();
+    let expected = x * f - &score * g2;
+    let ans = flat(drift);
+    if vec_close(&ans, &flat(&expected), 1e-8) {
+        return Feedback::correct(ex, "f x − g² ∇log q_t: the score term is twice the probability-flow ODE's, and the noise g dW̄ makes up the difference.");
+    }
+    if vec_close(&ans, &flat(&(x * f - &score * (0.5 * g2))), 1e-8) {
+        return Feedback::wrong(ex, "that is the probability-flow ODE's drift f x − ½g² ∇log q_t; the reverse SDE has the full g².");
+    }
+    if vec_close(&ans, &flat(&(x * f + &score * g2)), 1e-8) {
+        return Feedback::wrong(ex, "sign: in reverse time the score term is subtracted, f x − g² ∇log q_t (integrated with dt < 0 it pushes toward high density).");
+    }
+    if vec_close(&ans, &flat(&(-&score * g2)), 1e-8) {
+        return Feedback::wrong(ex, "the forward drift f(t) x is part of the reverse drift too.");
+    }
+    let g = g2.sqrt();
+    if vec_close(&ans, &flat(&(x * f - &score * g)), 1e-8) {
+        return Feedback::wrong(ex, "the score is multiplied by g², the squared diffusion coefficient, not g.");
+    }
+    Feedback::wrong(ex, format!("expected f(t) x − g(t)² ∇log q_t(x) with f = {f:.4}, g² = {g2:.4}; the first row should be {:.6}.", expected.row(0)))
+}
+
+/// Exercise 32.3: EDM's $c_{\rm skip}(\sigma)$ and $c_{\rm out}(\sigma)$ for data of standard deviation `sigma_data`.
+///
+/// # Panics
+/// If `sigma_data <= 0`.
+///
+/// # Examples
+/// ```
+/// // σ = σ_d = 1: c_skip = ½, c_out = 1/√2
+/// let f = course::exercises::nb32::check_q3(1.0, 1.0, 0.5, 0.5f64.sqrt());
+/// assert!(f.is_correct());
+/// ```
+pub fn check_q3(sigma_data: f64, sigma: f64, c_skip: f64, c_out: f64) -> Feedback {
+    let ex = "32.3";
+    let p = EdmPreconditioning::new(sigma_data);
+    let (cs, co) = (p.c_skip(sigma), p.c_out(sigma));
+    let (s2, d2) = (sigma * sigma, sigma_data * sigma_data);
+    let ok_skip = close(c_skip, cs, 1e-8);
+    let ok_out = close(c_out, co, 1e-8);
+    if ok_skip && ok_out {
+        return Feedback::correct(ex, format!(
+            "c_skip = {cs:.6}, c_out = {co:.6}: they minimize the variance of the network's target, and c_out² = 1/λ(σ) is the loss weight's inverse."
+        ));
+    }
+    if close(c_skip, co, 1e-8) && close(c_out, cs, 1e-8) {
+        return Feedback::wrong(ex, "c_skip and c_out are swapped.");
+    }
+    let mut why = Vec::new();
+    if !ok_skip {
+        if close(c_skip, s2 / (s2 + d2), 1e-8) {
+            why.push("c_skip = σ_d²/(σ² + σ_d²): the skip keeps the input when the noise is small, so it tends to 1 as σ → 0".to_string());
+        } else {
+            why.push(format!("c_skip should be σ_d²/(σ² + σ_d²) = {cs:.6}, got {c_skip:.6}"));
         }
     }
-    let all = |f: &dyn Fn(&Array1<f64>, &Array2<f64>, &[f64], f64) -> Array1<f64>| {
-        cases.iter().zip(&outs).all(|((w, x, y, lr), out)| vec_close(out.as_slice().unwrap(), f(w, x, y, *lr).as_slice().unwrap(), 1e-9))
+    if !ok_out {
+        if close(c_out, sigma * sigma_data / (s2 + d2), 1e-8) {
+            why.push("c_out = σσ_d/√(σ² + σ_d²): take the square root in the denominator".to_string());
+        } else if close(c_out, sigma / (s2 + d2).sqrt(), 1e-8) {
+            why.push("c_out = σσ_d/√(σ² + σ_d²): a factor σ_d is missing".to_string());
+        } else if close(c_out, co * co, 1e-8) {
+            why.push("that is c_out²; c_out itself is σσ_d/√(σ² + σ_d²)".to_string());
+        } else {
+            why.push(format!("c_out should be σσ_d/√(σ² + σ_d²) = {co:.6}, got {c_out:.6}"));
+        }
+    }
+    Feedback::wrong(ex, why.join("; ") + ".")
+}
+
+/// The student's Heun step: `(denoiser, x, sigma, sigma_next) → x at sigma_next`.
+pub type HeunStep = fn(&dyn Fn(&Array2<f64>, f64) -> Array2<f64>, &Array2<f64>, f64, f64) -> Array2<f64>;
+
+/// The reference: one window of [`crate::generative::sde::edm_heun`].
+fn heun_reference(den: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x: &Array2<f64>, s: f64, s_next: f64) -> Array2<f64> {
+    crate::generative::sde::edm_heun(den, x.clone(), &[s, s_next])
+}
+
+/// Exercise 32.4 (implement): one step of EDM's Algorithm 1 (deterministic) from noise level `sigma`
+/// to `sigma_next < sigma`, for the ODE $dx/d\sigma = (x - D(x;\sigma))/\sigma$: an Euler step, then, unless
+/// `sigma_next` is 0, the step again with the average of the slopes at its two ends. The check runs
+/// the student's function with the exact denoiser of a Gaussian mixture on hidden points and levels
+/// (including a last step to 0) and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// fn heun_step(den: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x: &Array2<f64>, s: f64, s_next: f64) -> Array2<f64> {
+///     let d = (x - &den(x, s)) / s;
+///     let euler = x + &(&d * (s_next - s));
+///     if s_next == 0.0 { return euler; }
+///     let d2 = (&euler - &den(&euler, s_next)) / s_next;
+///     x + &((d + d2) * (0.5 * (s_next - s)))
+/// }
+/// assert!(course::exercises::nb32::check_q4(heun_step).is_correct());
+/// ```
+pub fn check_q4(heun_step: HeunStep) -> Feedback {
+    let ex = "32.4";
+    let mix = GaussianMixture::isotropic(vec![0.3, 0.7], ndarray::array![[-1.0, 0.5], [1.5, -0.5]], 0.2);
+    let den = |x: &Array2<f64>, s: f64| mix.denoiser(x, s);
+    let mut rng = crate::rng::seeded(2704);
+    let levels = [(10.0, 5.0), (1.0, 0.6), (2.0, 1.9), (0.3, 0.0)];
+    let xs: Vec<Array2<f64>> = levels.iter().map(|&(s, _)| crate::generative::diffusion::standard_normal(&mut rng, 6, 2) * (1.0 + s)).collect();
+    let outputs: Vec<Array2<f64>> = levels.iter().zip(&xs).map(|(&(s, s_next), x)| heun_step(&den, x, s, s_next)).collect();
+    for (x, out) in xs.iter().zip(&outputs) {
+        if out.dim() != x.dim() {
+            return Feedback::wrong(ex, format!("the step returns the new points, shaped like x: expected {:?}, got {:?}.", x.dim(), out.dim()));
+        }
+    }
+    let agrees = |k: usize, g: &dyn Fn(&Array2<f64>, f64, f64) -> Array2<f64>| {
+        let (s, s_next) = levels[k];
+        outputs[k].iter().zip(g(&xs[k], s, s_next).iter()).all(|(a, b)| close(*a, *b, 1e-9))
     };
-    let reference = |w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64| w - &(logistic_grad(w, x, y) * lr);
-    if all(&reference) {
-        return Feedback::correct(ex, "w ← w + (lr/n) Σᵢ yᵢxᵢ σ(−yᵢw·xᵢ): each point pulls w towards yᵢxᵢ, weighted by how badly it is classified. The next cell runs 10⁵ of your steps.");
+    let all = |g: &dyn Fn(&Array2<f64>, f64, f64) -> Array2<f64>| (0..levels.len()).all(|k| agrees(k, g));
+    if all(&|x, s, n| heun_reference(&den, x, s, n)) {
+        return Feedback::correct(ex, "Heun's step: the Euler predictor, then the trapezoid of the two slopes, and a plain Euler step into σ = 0 where the slope is undefined. The cells below sample digits with it.");
     }
-    let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
-    let named: Vec<(&str, Box<dyn Fn(&Array1<f64>, &Array2<f64>, &[f64], f64) -> Array1<f64>>)> = vec![
-        ("sign: you step up the gradient (ascent), so the loss grows. The gradient is −(1/n)Σ yᵢxᵢσ(−yᵢw·xᵢ); subtract lr times it.",
-            Box::new(|w, x, y, lr| w + &(logistic_grad(w, x, y) * lr))),
-        ("the loss is a mean: divide the sum over points by n (your step is n times too long).",
-            Box::new(|w, x, y, lr| w - &(logistic_grad(w, x, y) * (lr * x.nrows() as f64)))),
-        ("the weight of point i is σ(−yᵢw·xᵢ) = 1/(1 + e^(yᵢw·xᵢ)), the probability of the wrong label; you used σ(+yᵢw·xᵢ), which pushes hardest on the points already right.",
-            Box::new(|w, x, y, lr| w + &(weighted_sum(x, |i, wx| y[i] * sigmoid(y[i] * wx), w) * (lr / x.nrows() as f64)))),
-        ("the label yᵢ is missing in front of xᵢ: d/dw ln(1 + e^(−yᵢw·xᵢ)) = −yᵢxᵢσ(−yᵢw·xᵢ).",
-            Box::new(|w, x, y, lr| w + &(weighted_sum(x, |i, wx| sigmoid(-y[i] * wx), w) * (lr / x.nrows() as f64)))),
-        ("you return the displacement −lr∇L only: the step is w − lr∇L.",
-            Box::new(|w, x, y, lr| logistic_grad(w, x, y) * (-lr))),
-        ("the learning rate is missing: w − lr∇L.",
-            Box::new(|w, x, y, _| w - &logistic_grad(w, x, y))),
-    ];
-    for (msg, f) in &named {
-        if all(f.as_ref()) {
-            return Feedback::wrong(ex, *msg);
-        }
+    if outputs[3].iter().any(|v| !v.is_finite()) {
+        return Feedback::wrong(ex, "the last step goes to σ_next = 0, where the slope (x − D)/σ divides by 0: take the Euler step there (EDM's Algorithm 1, line 7).");
     }
-    let (w, x, y, lr) = &cases[0];
+    let slope = |x: &Array2<f64>, s: f64| (x - &den(x, s)) / s;
+    let euler = |x: &Array2<f64>, s: f64, n: f64| x + &(&slope(x, s) * (n - s));
+    if all(&|x, s, n| euler(x, s, n)) {
+        return Feedback::wrong(ex, "that is Euler's step; Heun evaluates the slope again at the Euler point and steps with the average of the two slopes.");
+    }
+    let only_end = |x: &Array2<f64>, s: f64, n: f64| if n == 0.0 { euler(x, s, n) } else { x + &(&slope(&euler(x, s, n), n) * (n - s)) };
+    if all(&only_end) {
+        return Feedback::wrong(ex, "you step with the slope at the end only: use the average ½(d + d′) of the slopes at σ and at σ_next.");
+    }
+    let at_x = |x: &Array2<f64>, s: f64, n: f64| if n == 0.0 { euler(x, s, n) } else { x + &((slope(x, s) + slope(x, n)) * (0.5 * (n - s))) };
+    if all(&at_x) {
+        return Feedback::wrong(ex, "the second slope is evaluated at the Euler point x + (σ_next − σ)d, not at x.");
+    }
+    let wrong_sign = |x: &Array2<f64>, s: f64, n: f64| heun_reference(&|y: &Array2<f64>, t: f64| y * 2.0 - den(y, t), x, s, n);
+    if all(&wrong_sign) {
+        return Feedback::wrong(ex, "sign of the slope: dx/dσ = (x − D(x; σ))/σ — as σ decreases, x moves towards the denoised point D.");
+    }
+    let reversed = |x: &Array2<f64>, s: f64, n: f64| heun_reference(&den, x, s, n) * -1.0 + x * 2.0;
+    if all(&reversed) {
+        return Feedback::wrong(ex, "the step is σ_next − σ, which is negative: σ decreases towards the data.");
+    }
+    if (0..3).all(|k| agrees(k, &|x, s, n| heun_reference(&den, x, s, n))) {
+        return Feedback::wrong(ex, "right for steps between positive levels; the last step to σ_next = 0 is a plain Euler step.");
+    }
+    let (s, s_next) = levels[1];
     Feedback::wrong(ex, format!(
-        "on a hidden case with n = {}, d = {}, lr = {lr}: expected {:.6?}, got {:.6?}. The step is w − lr·∇L with ∇L = −(1/n)Σ yᵢxᵢ/(1 + e^(yᵢw·xᵢ)).",
-        x.nrows(), x.ncols(), reference(w, x, y, *lr).to_vec(), outs[0].to_vec()
+        "from σ = {s} to {s_next}, x[0] = {:.4}: expected {:.6}, got {:.6}. d = (x − D(x; σ))/σ, x̃ = x + (σ_next − σ)d, d′ = (x̃ − D(x̃; σ_next))/σ_next, x ← x + (σ_next − σ)(d + d′)/2.",
+        xs[1][[0, 0]], heun_reference(&den, &xs[1], s, s_next)[[0, 0]], outputs[1][[0, 0]]
     ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::array;
 
     #[test]
-    fn q1_accepts_the_union_bound_and_names_slips() {
-        // independent check: the smallest n with |H|(1 − ε)ⁿ ≤ δ and with |H|e^(−εn) ≤ δ, by search
-        let (h, eps, delta) = (1001.0f64, 0.02f64, 0.05f64);
-        let exp_n = (1..).find(|&n| h * (-eps * n as f64).exp() <= delta).unwrap() as f64;
-        let tail_n = (1..).find(|&n| h * (1.0 - eps).powi(n) <= delta).unwrap() as f64;
-        assert_eq!(exp_n, 496.0);
-        assert!(check_q1(exp_n).is_correct());
-        assert!(check_q1(tail_n).is_correct());
-        let raw = (h / delta).ln() / eps;
-        assert!(check_q1(raw).message.contains("round up"));
-        assert!(check_q1(raw.floor()).message.contains("rounded down"));
-        assert!(check_q1(((2.0 * h / delta).ln() / (2.0 * eps * eps)).ceil()).message.contains("agnostic"));
-        assert!(check_q1(((h / delta).ln() / (eps * eps)).ceil()).message.contains("1/ε²"));
-        assert!(check_q1(((2.0 * h / delta).ln() / eps).ceil()).message.contains("two-sided"));
-        assert!(check_q1(((h / delta).log10() / eps).ceil()).message.contains("natural"));
-        assert!(check_q1(((1.0 / delta).ln() / eps).ceil()).message.contains("one hypothesis"));
-        assert!(check_q1((h.ln() / eps).ceil()).message.contains("δ is missing"));
-        assert!(check_q1(7.0).message.contains("got 7"));
-    }
-
-    fn sig(z: f64) -> f64 {
-        1.0 / (1.0 + (-z).exp())
+    fn q1_accepts_the_moment_ode_solution_and_names_slips() {
+        // independent check: Euler on v' = −β v + β with tiny steps
+        let (b0, b1, t, v0) = (0.1, 20.0, 0.3, 4.0);
+        let n = 200_000;
+        let h = t / n as f64;
+        let mut v = v0;
+        for k in 0..n {
+            let beta = b0 + (k as f64 + 0.5) * h * (b1 - b0);
+            v += h * (-beta * v + beta);
+        }
+        let exact = vp_variance(Sde::vp(b0, b1).marginal_scale(t), v0);
+        assert!((v - exact).abs() < 1e-5, "{v} vs {exact}");
+        assert!(check_q1(b0, b1, t, v0, exact).is_correct());
+        let integral = b0 * t + 0.5 * t * t * (b1 - b0);
+        let a1 = (-integral).exp();
+        assert!(check_q1(b0, b1, t, v0, a1 * a1 * v0 + 1.0 - a1 * a1).message.contains("half"));
+        let a = (-0.5 * integral).exp();
+        assert!(check_q1(b0, b1, t, v0, a * a * v0).message.contains("noise"));
+        assert!(check_q1(b0, b1, t, v0, exact.sqrt()).message.contains("standard deviation"));
+        let a_rate = (-0.5 * (b0 + t * (b1 - b0)) * t).exp();
+        assert!(check_q1(b0, b1, t, v0, vp_variance(a_rate, v0)).message.contains("integrate"));
     }
 
     #[test]
-    fn q2_accepts_the_reference_and_names_slips() {
-        fn right(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            // independent: loop over points, σ(−m)
-            let mut out = w.clone();
-            for i in 0..x.nrows() {
-                let m = y[i] * x.row(i).dot(w);
-                out.scaled_add(lr * y[i] * sig(-m) / x.nrows() as f64, &x.row(i));
-            }
-            out
+    fn q2_accepts_the_reverse_drift_and_names_slips() {
+        let g = GaussianMixture::isotropic(vec![0.5, 0.5], array![[-2.0, 0.0], [2.0, 0.0]], 0.1);
+        let sde = Sde::vp(0.1, 20.0);
+        let x = array![[0.5, 0.1], [-1.0, 1.0]];
+        let t = 0.2;
+        // independent: the score from finite differences of the marginal's log-density
+        let q = sde.mixture_marginal(&g, t);
+        let h = 1e-5;
+        let score = Array2::from_shape_fn(x.dim(), |(i, j)| {
+            let (mut xp, mut xm) = (x.row(i).to_owned().insert_axis(ndarray::Axis(0)), x.row(i).to_owned().insert_axis(ndarray::Axis(0)));
+            xp[[0, j]] += h;
+            xm[[0, j]] -= h;
+            (q.log_density(&xp)[0] - q.log_density(&xm)[0]) / (2.0 * h)
+        });
+        let (f, g2) = (sde.drift_coefficient(t), sde.diffusion(t).powi(2));
+        let right = &x * f - &score * g2;
+        // finite differences agree to ~1e-9 relative: the check's 1e-8 accepts them
+        assert!(check_q2(&sde, &g, &x, t, &right).is_correct());
+        assert!(check_q2(&sde, &g, &x, t, &(&x * f - &score * (0.5 * g2))).message.contains("probability-flow"));
+        assert!(check_q2(&sde, &g, &x, t, &(&x * f + &score * g2)).message.contains("sign"));
+        assert!(check_q2(&sde, &g, &x, t, &(-&score * g2)).message.contains("forward drift"));
+    }
+
+    #[test]
+    fn q3_accepts_the_preconditioning_and_names_slips() {
+        let (sd, s): (f64, f64) = (0.5, 2.0);
+        // independent: c_skip minimizes Var[(x0 − c x)] / … ⇒ c = σ_d²/(σ² + σ_d²); c_out² = that minimum variance
+        let cs = sd * sd / (s * s + sd * sd);
+        let co = ((1.0 - cs).powi(2) * sd * sd + cs * cs * s * s).sqrt();
+        assert!(check_q3(sd, s, cs, co).is_correct());
+        assert!(check_q3(sd, s, co, cs).message.contains("swapped"));
+        assert!(check_q3(sd, s, 1.0 - cs, co).message.contains("tends to 1"));
+        assert!(check_q3(sd, s, cs, s * sd / (s * s + sd * sd)).message.contains("square root"));
+        assert!(check_q3(sd, s, cs, s / (s * s + sd * sd).sqrt()).message.contains("σ_d is missing"));
+    }
+
+    #[test]
+    fn q4_runs_the_students_heun_step_and_names_the_slips() {
+        type Den<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
+        fn slope(den: Den, x: &Array2<f64>, s: f64) -> Array2<f64> { (x - &den(x, s)) / s }
+        fn right(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            let d = slope(den, x, s);
+            let e = x + &(&d * (n - s));
+            if n == 0.0 { return e; }
+            x + &((d + slope(den, &e, n)) * (0.5 * (n - s)))
         }
-        fn ascent(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            w * 2.0 - right(w, x, y, lr)
+        fn euler(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { x + &(&slope(den, x, s) * (n - s)) }
+        fn always_correct(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            let d = slope(den, x, s);
+            let e = x + &(&d * (n - s));
+            x + &((d + slope(den, &e, n)) * (0.5 * (n - s)))
         }
-        fn summed(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            right(w, x, y, lr * x.nrows() as f64)
+        fn end_only(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            if n == 0.0 { return euler(den, x, s, n); }
+            let e = euler(den, x, s, n);
+            x + &(&slope(den, &e, n) * (n - s))
         }
-        fn plus_margin(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            let mut out = w.clone();
-            for i in 0..x.nrows() {
-                out.scaled_add(lr * y[i] * sig(y[i] * x.row(i).dot(w)) / x.nrows() as f64, &x.row(i));
-            }
-            out
+        fn at_x(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> {
+            if n == 0.0 { return euler(den, x, s, n); }
+            x + &((slope(den, x, s) + slope(den, x, n)) * (0.5 * (n - s)))
         }
-        fn no_label(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            let mut out = w.clone();
-            for i in 0..x.nrows() {
-                out.scaled_add(lr * sig(-y[i] * x.row(i).dot(w)) / x.nrows() as f64, &x.row(i));
-            }
-            out
-        }
-        fn displacement(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            right(w, x, y, lr) - w
-        }
-        fn no_lr(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], _lr: f64) -> Array1<f64> {
-            right(w, x, y, 1.0)
-        }
-        fn short(w: &Array1<f64>, _x: &Array2<f64>, _y: &[f64], _lr: f64) -> Array1<f64> {
-            Array1::zeros(w.len() + 1)
-        }
-        fn other(w: &Array1<f64>, x: &Array2<f64>, y: &[f64], lr: f64) -> Array1<f64> {
-            right(w, x, y, 0.7 * lr)
-        }
-        assert!(check_q2(right).is_correct());
-        assert!(check_q2(ascent).message.contains("sign"));
-        assert!(check_q2(summed).message.contains("divide the sum"));
-        assert!(check_q2(plus_margin).message.contains("σ(+yᵢw·xᵢ)"));
-        assert!(check_q2(no_label).message.contains("label yᵢ is missing"));
-        assert!(check_q2(displacement).message.contains("displacement"));
-        assert!(check_q2(no_lr).message.contains("learning rate"));
-        assert!(check_q2(short).message.contains("one per feature"));
-        assert!(check_q2(other).message.contains("expected"));
+        fn sign(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { right(&|y: &Array2<f64>, t: f64| y * 2.0 - den(y, t), x, s, n) }
+        fn reversed(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { x * 2.0 - right(den, x, s, n) }
+        fn transposed(den: Den, x: &Array2<f64>, s: f64, n: f64) -> Array2<f64> { right(den, x, s, n).t().to_owned() }
+        fn other(_: Den, x: &Array2<f64>, _: f64, _: f64) -> Array2<f64> { x * 0.5 }
+        // the oracle: on N(0, 1) data D = x/(1 + σ²) and the exact flow is x·√((1 + σ'²)/(1 + σ²));
+        // the reference step is second order: halving the step divides its error by about 8
+        let den = |x: &Array2<f64>, s: f64| x / (1.0 + s * s);
+        let x = array![[1.0]];
+        let err = |h: f64| (right(&den, &x, 1.0, 1.0 - h)[[0, 0]] - ((1.0 + (1.0 - h) * (1.0 - h)) / 2.0).sqrt()).abs();
+        let ratio = err(0.1) / err(0.05);
+        assert!(ratio > 6.0 && ratio < 10.0, "local error ratio {ratio}");
+        assert!(check_q4(right).is_correct());
+        assert!(check_q4(always_correct).message.contains("divides by 0"));
+        assert!(check_q4(euler).message.contains("Euler's step"));
+        assert!(check_q4(end_only).message.contains("average"));
+        assert!(check_q4(at_x).message.contains("Euler point"));
+        assert!(check_q4(sign).message.contains("sign"));
+        assert!(check_q4(reversed).message.contains("negative"));
+        assert!(check_q4(transposed).message.contains("shaped like x"));
+        assert!(check_q4(other).message.contains("expected"));
     }
 }

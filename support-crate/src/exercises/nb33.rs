@@ -1,253 +1,259 @@
-//! Exercises of notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Exercises of notebooks/33-flows-and-flow-matching.ipynb.
 
-use super::{close, vec_close, Feedback};
-use crate::optim::{amsgrad_step, AmsGradState, AmsGradStep};
-use ndarray::Array1;
+use super::{Feedback, close, vec_close};
+use crate::generative::flows::ProbabilityPath;
+use ndarray::Array2;
+use std::f64::consts::PI;
 
-/// A hidden problem for exercise 33.1: decays, and a stream of gradients with rare spikes.
-struct Stream {
-    beta1: f64,
-    beta2: f64,
-    grads: Vec<Array1<f64>>,
+/// $\log\mathcal N(z; 0, I_2)$.
+fn log_std_normal(z: [f64; 2]) -> f64 {
+    -(2.0 * PI).ln() - 0.5 * (z[0] * z[0] + z[1] * z[1])
 }
 
-fn streams() -> Vec<Stream> {
-    let mut rng = crate::rng::seeded(3301);
-    [(1usize, 0.9, 0.99, 30usize), (3, 0.0, 0.5, 25), (5, 0.5, 0.9, 40)]
-        .iter()
-        .map(|&(d, beta1, beta2, n)| {
-            let grads = (0..n).map(|k| {
-                let z = Array1::from(crate::rng::normal_vec(&mut rng, d));
-                // a spike every 7th step: afterwards v decays below its maximum
-                let scale = if k % 7 == 0 { 10.0 } else { 1.0 };
-                z.mapv(|v| scale * (v + 0.3 * v.signum()))
-            }).collect();
-            Stream { beta1, beta2, grads }
-        })
-        .collect()
-}
-
-/// Runs `step` over every hidden stream from x = 0.5 with $\alpha_t = 0.1/\sqrt t$; the iterates, flattened.
-fn trajectories(step: &dyn Fn(&Array1<f64>, &Array1<f64>, f64, &mut AmsGradState, usize) -> Array1<f64>) -> Vec<Vec<f64>> {
-    streams().iter().map(|s| {
-        let d = s.grads[0].len();
-        let mut state = AmsGradState::new(d, s.beta1, s.beta2);
-        let mut x = Array1::from_elem(d, 0.5);
-        let mut out = Vec::new();
-        for (k, g) in s.grads.iter().enumerate() {
-            x = step(&x, g, 0.1 / ((k + 1) as f64).sqrt(), &mut state, k + 1);
-            out.extend(x.iter().copied());
-            if x.len() != d {
-                break; // a wrong shape: the check reports it (feeding it back would panic)
-            }
-        }
-        out
-    }).collect()
-}
-
-/// A variant of the update: how $\hat v$ is formed and how the step is taken.
-#[derive(Clone, Copy)]
-enum Slip { NoMax, MaxOfSquare, MaxIntoV, BiasCorrected, NoSqrt, GradientNotMomentum, Sign, StaleMomentum }
-
-fn slipped(slip: Slip, x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState, t: usize) -> Array1<f64> {
-    let m_old = s.m.clone();
-    s.m = &s.m * s.beta1 + &(g * (1.0 - s.beta1));
-    let v_new = &s.v * s.beta2 + &(g.mapv(|v| v * v) * (1.0 - s.beta2));
-    let d = x.len();
-    match slip {
-        Slip::MaxOfSquare => {
-            s.v = v_new;
-            s.v_hat = Array1::from_shape_fn(d, |i| s.v_hat[i].max(g[i] * g[i]));
-        }
-        Slip::MaxIntoV => {
-            s.v = Array1::from_shape_fn(d, |i| s.v_hat[i].max(v_new[i]));
-            s.v_hat = s.v.clone();
-        }
-        _ => {
-            s.v = v_new;
-            s.v_hat = Array1::from_shape_fn(d, |i| s.v_hat[i].max(s.v[i]));
-        }
-    }
-    Array1::from_shape_fn(d, |i| {
-        let (m, vh) = (s.m[i], s.v_hat[i]);
-        match slip {
-            Slip::NoMax => x[i] - lr * m / s.v[i].sqrt(),
-            Slip::BiasCorrected => x[i] - lr * (m / (1.0 - s.beta1.powi(t as i32))) / (vh / (1.0 - s.beta2.powi(t as i32))).sqrt(),
-            Slip::NoSqrt => x[i] - lr * m / vh,
-            Slip::GradientNotMomentum => x[i] - lr * g[i] / vh.sqrt(),
-            Slip::Sign => x[i] + lr * m / vh.sqrt(),
-            Slip::StaleMomentum => x[i] - lr * m_old[i] / vh.sqrt(),
-            _ => x[i] - lr * m / vh.sqrt(),
-        }
-    })
-}
-
-/// Exercise 33.1 (implement): one AMSGrad step (Reddi, Kale & Kumar 2018, Algorithm 2, no bias
-/// correction) with the signature of [`amsgrad_step`]. The check runs the student's function on
-/// three hidden gradient streams (dimensions 1, 3, 5; several decays; rare large gradients so that
-/// the maximum matters) and names the usual slip.
+/// Exercise 33.1: the change of variables for the affine flow $z = f(x) = Ax + b$ in 2-D:
+/// $\log p(x) = \log\mathcal N(Ax + b; 0, I) + \log|\det A|$.
+///
+/// # Panics
+/// If `a` is not 2 × 2 or `b`, `x` do not have 2 entries.
 ///
 /// # Examples
 /// ```
-/// assert!(course::exercises::nb33::check_q1(course::optim::amsgrad_step).is_correct());
+/// use course::ndarray::array;
+/// // A = 2I, b = 0, x = 0: log N(0) + ln 4
+/// let lp = -(2.0 * std::f64::consts::PI).ln() + 4f64.ln();
+/// assert!(course::exercises::nb33::check_q1(&array![[2.0, 0.0], [0.0, 2.0]], &[0.0, 0.0], &[0.0, 0.0], lp).is_correct());
 /// ```
-pub fn check_q1(step: AmsGradStep) -> Feedback {
+pub fn check_q1(a: &Array2<f64>, b: &[f64], x: &[f64], log_p: f64) -> Feedback {
     let ex = "33.1";
-    let mine = trajectories(&|x, g, lr, s, _| step(x, g, lr, s));
-    let agrees = |other: &[Vec<f64>]| mine.iter().zip(other).all(|(a, b)| vec_close(a, b, 1e-6));
-    for (k, s) in streams().iter().enumerate() {
-        let expected_len = s.grads.len() * s.grads[0].len();
-        if mine[k].len() != expected_len {
-            return Feedback::wrong(ex, format!("the step returns the new x, one entry per coordinate (dimension {}).", s.grads[0].len()));
-        }
+    assert_eq!(a.dim(), (2, 2), "check_q1: a must be 2 × 2, got {:?}", a.dim());
+    assert!(b.len() == 2 && x.len() == 2, "check_q1: b and x must have 2 entries");
+    let z = [a[[0, 0]] * x[0] + a[[0, 1]] * x[1] + b[0], a[[1, 0]] * x[0] + a[[1, 1]] * x[1] + b[1]];
+    let det = a[[0, 0]] * a[[1, 1]] - a[[0, 1]] * a[[1, 0]];
+    let base = log_std_normal(z);
+    let expected = base + det.abs().ln();
+    if close(log_p, expected, 1e-9) {
+        return Feedback::correct(ex, format!("log p(x) = {expected:.6}: the base density at z = f(x), plus log|det A| = {:.4} for the volume change.", det.abs().ln()));
     }
-    if mine.iter().flatten().any(|v| !v.is_finite()) {
-        return Feedback::wrong(ex, "your iterates are not finite: v̂ must stay positive (update v before taking the maximum, and divide by √v̂).");
+    if close(log_p, base, 1e-9) {
+        return Feedback::wrong(ex, "that is log N(f(x)) alone: add log|det A|, the change of volume.");
     }
-    let reference = trajectories(&|x, g, lr, s, _| amsgrad_step(x, g, lr, s));
-    if agrees(&reference) {
-        return Feedback::correct(ex, "m and v as in Adam, v̂ = max(v̂, v), x − α m/√v̂: the effective step α/√v̂ can only shrink. The next cell runs your step on Reddi et al.'s problem.");
+    if close(log_p, base - det.abs().ln(), 1e-9) {
+        return Feedback::wrong(ex, "the sign of the log-determinant is flipped: z = f(x) maps data to noise, so log p(x) = log N(f(x)) + log|det J_f(x)|.");
     }
-    let named: [(Slip, &str); 8] = [
-        (Slip::NoMax, "that is Adam without bias correction: v̂ must be the running maximum max(v̂, v), not the current v — the maximum is the whole point of AMSGrad."),
-        (Slip::MaxOfSquare, "take the maximum of the moving average v (after its update), not of the raw g²."),
-        (Slip::MaxIntoV, "keep v and v̂ separate: v is Adam's moving average, updated from its own previous value; only v̂ holds the maximum."),
-        (Slip::BiasCorrected, "AMSGrad (Algorithm 2 of the paper) has no bias correction: divide m by √v̂ as they are."),
-        (Slip::NoSqrt, "divide by √v̂, not v̂: the step must not depend on the scale of the gradients."),
-        (Slip::GradientNotMomentum, "the numerator is the moving average m, not the current gradient g."),
-        (Slip::Sign, "sign: the step goes against the momentum, x − α m/√v̂."),
-        (Slip::StaleMomentum, "update m with the current gradient before taking the step (you used the previous m)."),
-    ];
-    for (slip, why) in named {
-        if agrees(&trajectories(&|x, g, lr, s, t| slipped(slip, x, g, lr, s, t))) {
-            return Feedback::wrong(ex, why);
-        }
+    if close(log_p, base + det.abs(), 1e-9) {
+        return Feedback::wrong(ex, "you added |det A|; the formula adds its logarithm.");
     }
-    if mine.iter().zip(&reference).all(|(a, b)| close(a[0], b[0], 1e-6)) {
-        return Feedback::wrong(ex, "the first step is right but later ones are not: check what you store in the state (m, v, v̂) for the next call.");
+    if close(log_p, expected + (2.0 * PI).ln(), 1e-9) || close(log_p, expected + 0.5 * (2.0 * PI).ln(), 1e-9) {
+        return Feedback::wrong(ex, "the normalizing constant of N(0, I₂) is missing: log N(z) = −ln(2π) − ‖z‖²/2 in 2-D.");
     }
-    Feedback::wrong(ex, format!(
-        "on the first hidden stream (β₁ = 0.9, β₂ = 0.99) the first iterate should be {:.6}, got {:.6}. m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², v̂ ← max(v̂, v), x ← x − α m/√v̂.",
-        reference[0][0], mine[0][0]
-    ))
+    let base_x = log_std_normal([x[0], x[1]]) + det.abs().ln();
+    if close(log_p, base_x, 1e-9) {
+        return Feedback::wrong(ex, "evaluate the base density at z = Ax + b, not at x.");
+    }
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {log_p:.6}: z = {z:?}, log N(z) = {base:.6}, det A = {det:.6}."))
 }
 
-/// The exact stationary second moment of $x_{k+1} = x_k - \eta(hx_k + \sigma_a\xi_k + \sigma_mx_k\zeta_k)$.
-fn exact_variance(h: f64, sa: f64, sm: f64, lr: f64) -> f64 {
-    lr * sa * sa / (2.0 * h - lr * h * h - lr * sm * sm)
-}
-
-/// The student's formula: `(h, sigma_a, sigma_m, lr) → stationary variance`.
-pub type StationaryVariance = fn(f64, f64, f64, f64) -> f64;
-
-/// Exercise 33.2 (derive): the exact stationary variance of one-dimensional SGD with additive and
-/// multiplicative gradient noise, $x_{k+1} = x_k - \eta(hx_k + \sigma_a\xi_k + \sigma_m x_k\zeta_k)$
-/// ($\xi_k,\zeta_k$ independent standard normal), as a function of $(h, \sigma_a, \sigma_m, \eta)$. The check
-/// evaluates it at hidden parameters, some close to the stability edge, where the SDE's answer
-/// is far off.
+/// Exercise 33.2: the marginal velocity $v_t(x)$ of the OT path with `sigma_min` for
+/// one-dimensional Gaussian data $\mathcal N(m, s^2)$, at the point `x` and time `t`.
+///
+/// # Panics
+/// If `s <= 0`, `sigma_min` is not in `[0, 1)` or `t` not in `[0, 1]`.
 ///
 /// # Examples
 /// ```
-/// fn v(h: f64, sa: f64, sm: f64, lr: f64) -> f64 { lr * sa * sa / (2.0 * h - lr * h * h - lr * sm * sm) }
-/// assert!(course::exercises::nb33::check_q2(v).is_correct());
+/// // at the mean x = t m of p_t the OT field is m
+/// assert!(course::exercises::nb33::check_q2(0.0, 2.0, 1.0, 0.3, 0.6, 2.0).is_correct());
 /// ```
-pub fn check_q2(formula: StationaryVariance) -> Feedback {
+pub fn check_q2(sigma_min: f64, m: f64, s: f64, t: f64, x: f64, v: f64) -> Feedback {
     let ex = "33.2";
-    let cases = [(1.0, 1.0, 0.5, 0.1), (2.0, 0.5, 1.0, 0.6), (0.5, 2.0, 0.3, 2.5), (3.0, 1.5, 2.0, 0.3), (1.0, 0.7, 0.0, 1.5)];
-    let all = |g: &dyn Fn(f64, f64, f64, f64) -> f64| cases.iter().all(|&(h, a, m, lr)| close(formula(h, a, m, lr), g(h, a, m, lr), 1e-6));
-    if all(&exact_variance) {
-        return Feedback::correct(ex, "v = ησ_a²/(2h − ηh² − ησ_m²): take E[x²] of both sides, use independence of x_k from the fresh noise, and solve v = (1−ηh)²v + η²σ_a² + η²σ_m²v. The −ηh² term is what the SDE misses.");
+    assert!(s > 0.0, "check_q2: s must be > 0, got {s}");
+    let path = ProbabilityPath::ot(sigma_min);
+    let expected = path.gaussian_marginal_velocity(&Array2::from_elem((1, 1), x), &[m], s, t)[[0, 0]];
+    if close(v, expected, 1e-9) {
+        return Feedback::correct(ex, format!("v_t(x) = {expected:.6}: the regression of u_t on x_t, which is what flow matching learns."));
     }
-    let slips: [(&dyn Fn(f64, f64, f64, f64) -> f64, &str); 7] = [
-        (&|h, a, m, lr| lr * a * a / (2.0 * h - lr * m * m), "that is the SDE's (first-order) answer: it drops the η²h² v term of (1 − ηh)² = 1 − 2ηh + η²h². Keep it — the exercise asks for the exact recursion."),
-        (&|h, a, _, lr| lr * a * a / (2.0 * h - lr * h * h), "the multiplicative noise σ_m x ζ also feeds the variance: E[(σ_m x ζ)²] = σ_m² v."),
-        (&|h, a, _, lr| lr * a * a / (2.0 * h), "that is the additive-noise SDE prediction ησ²/(2h); both the η²h² term and the multiplicative noise are missing."),
-        (&|h, a, m, lr| lr * a / (2.0 * h - lr * h * h - lr * m * m), "the noise enters squared: σ_a², not σ_a."),
-        (&|h, a, m, lr| a * a / (2.0 * h - lr * h * h - lr * m * m), "the noise is multiplied by the step η, so it contributes η²σ_a² per step; after dividing by η one factor η remains in the numerator."),
-        (&|h, a, m, lr| lr * a * a / (h - lr * h * h - lr * m * m), "(1 − ηh)² = 1 − 2ηh + η²h²: the linear term is 2ηh."),
-        (&|h, a, m, lr| lr * a * a / (2.0 * h - lr * h * h + lr * m * m), "sign of σ_m²: multiplicative noise increases the variance (it adds η²σ_m² v on the right-hand side), so it lowers the denominator."),
-    ];
-    for (g, why) in slips {
-        if all(g) {
-            return Feedback::wrong(ex, why);
+    // the conditional velocity towards the mean instead of the marginal one
+    let a = 1.0 - (1.0 - sigma_min) * t;
+    let cond = (m - (1.0 - sigma_min) * x) / a;
+    if close(v, cond, 1e-9) {
+        return Feedback::wrong(ex, "that is the conditional velocity u_t(x | x₁ = m), as if every data point were at the mean; the marginal field averages over x₁ given x_t = x, so the spread s enters.");
+    }
+    let no_sigma = ProbabilityPath::ot(0.0).gaussian_marginal_velocity(&Array2::from_elem((1, 1), x), &[m], s, t)[[0, 0]];
+    if sigma_min > 0.0 && close(v, no_sigma, 1e-9) {
+        return Feedback::wrong(ex, "you used σ_min = 0: with σ_min > 0, a_t = 1 − (1 − σ_min)t and ȧ_t = −(1 − σ_min).");
+    }
+    if vec_close(&[v], &[m - x], 1e-9) {
+        return Feedback::wrong(ex, "m − x is the straight line to the mean at unit speed, not the marginal field.");
+    }
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {v:.6}. With a_t, b_t = t and their derivatives: v = ḃ m + (a ȧ + b ḃ s²)/(a² + b² s²)·(x − b m)."))
+}
+
+/// The student's flow sampler: `(velocity, x0, n_steps) → x at t = 1`.
+pub type FlowSampler = fn(&dyn Fn(&Array2<f64>, f64) -> Array2<f64>, &Array2<f64>, usize) -> Array2<f64>;
+
+/// The reference: Heun's method on $t\in[0, 1]$ with `n` equal steps (as `FlowModel::sample_heun`).
+fn heun_reference(v: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+    let dt = 1.0 / n as f64;
+    let mut x = x0.clone();
+    for k in 0..n {
+        let v1 = v(&x, k as f64 * dt);
+        let pred = &x + &(&v1 * dt);
+        let v2 = v(&pred, ((k + 1) as f64 * dt).min(1.0));
+        x = &x + &((v1 + v2) * (0.5 * dt));
+    }
+    x
+}
+
+/// Exercise 33.3 (implement): Heun's method for $dx/dt = v(x, t)$ from $t = 0$ to $1$ in `n_steps`
+/// equal steps. The check runs the student's sampler on hidden fields (linear in $x$, time-dependent)
+/// and step counts, and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// fn heun_flow(v: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x0: &Array2<f64>, n_steps: usize) -> Array2<f64> {
+///     let dt = 1.0 / n_steps as f64;
+///     let mut x = x0.clone();
+///     for k in 0..n_steps {
+///         let v1 = v(&x, k as f64 * dt);
+///         let v2 = v(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt);
+///         x = &x + &((v1 + v2) * (0.5 * dt));
+///     }
+///     x
+/// }
+/// assert!(course::exercises::nb33::check_q3(heun_flow).is_correct());
+/// ```
+pub fn check_q3(sampler: FlowSampler) -> Feedback {
+    let ex = "33.3";
+    let a = ndarray::array![[-0.5, 1.0], [-1.0, -0.2]];
+    let field = |x: &Array2<f64>, t: f64| x.dot(&a.t()) + (3.0 * t).sin();
+    let x0 = ndarray::array![[1.0, 0.0], [0.5, -2.0], [0.0, 0.3]];
+    let steps = [1usize, 3, 10];
+    let outputs: Vec<Array2<f64>> = steps.iter().map(|&n| sampler(&field, &x0, n)).collect();
+    for out in &outputs {
+        if out.dim() != x0.dim() {
+            return Feedback::wrong(ex, format!("the sampler returns the points at t = 1, shaped like x0: expected {:?}, got {:?}.", x0.dim(), out.dim()));
         }
     }
-    let (h, a, m, lr) = cases[1];
+    let all = |g: &dyn Fn(usize) -> Array2<f64>| steps.iter().zip(&outputs).all(|(&n, out)| out.iter().zip(g(n).iter()).all(|(p, q)| close(*p, *q, 1e-9)));
+    if all(&|n| heun_reference(&field, &x0, n)) {
+        return Feedback::correct(ex, "Heun: predict with Euler, correct with the mean of the velocities at both ends — second order, two evaluations per step. The next cell samples digits with your sampler.");
+    }
+    let euler = |n: usize| {
+        let dt = 1.0 / n as f64;
+        (0..n).fold(x0.clone(), |x, k| &x + &(field(&x, k as f64 * dt) * dt))
+    };
+    if all(&euler) {
+        return Feedback::wrong(ex, "that is Euler's method: evaluate the velocity again at the predicted point and time t + Δt, and step with the average.");
+    }
+    let same_time = |n: usize| {
+        let dt = 1.0 / n as f64;
+        (0..n).fold(x0.clone(), |x, k| {
+            let t = k as f64 * dt;
+            let v1 = field(&x, t);
+            let v2 = field(&(&x + &(&v1 * dt)), t);
+            &x + &((v1 + v2) * (0.5 * dt))
+        })
+    };
+    if all(&same_time) {
+        return Feedback::wrong(ex, "the second velocity is taken at the end of the step: time t + Δt, not t (the field depends on time).");
+    }
+    if all(&|n| heun_reference(&field, &x0, n + 1)) || (steps[1..].iter().zip(&outputs[1..]).all(|(&n, out)| out.iter().zip(heun_reference(&field, &x0, n - 1).iter()).all(|(p, q)| close(*p, *q, 1e-9)))) {
+        return Feedback::wrong(ex, "off by one step: n_steps steps of Δt = 1/n_steps take t from 0 exactly to 1.");
+    }
+    let end_only = |n: usize| {
+        let dt = 1.0 / n as f64;
+        (0..n).fold(x0.clone(), |x, k| {
+            let v1 = field(&x, k as f64 * dt);
+            &x + &(field(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt) * dt)
+        })
+    };
+    if all(&end_only) {
+        return Feedback::wrong(ex, "you step with the velocity at the predicted point only; use the average ½(v₁ + v₂).");
+    }
     Feedback::wrong(ex, format!(
-        "at h = {h}, σ_a = {a}, σ_m = {m}, η = {lr} the stationary variance is {:.6}, you gave {:.6}. Square the recursion, take expectations (x_k is independent of ξ_k and ζ_k), and solve for v = E x².",
-        exact_variance(h, a, m, lr), formula(h, a, m, lr)
+        "with 3 steps the first point should reach {:.6}, got {:.6}. Per step: v₁ = v(x, t), x̃ = x + Δt v₁, v₂ = v(x̃, t + Δt), x ← x + Δt (v₁ + v₂)/2.",
+        heun_reference(&field, &x0, 3)[[0, 0]], outputs[1][[0, 0]]
     ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::array;
 
     #[test]
-    fn q1_accepts_the_reference_and_names_every_slip() {
-        assert!(check_q1(amsgrad_step).is_correct());
-        fn with(slip: Slip) -> impl Fn(&Array1<f64>, &Array1<f64>, f64, &mut AmsGradState) -> Array1<f64> {
-            move |x, g, lr, s| slipped(slip, x, g, lr, s, 0)
-        }
-        // the slips that need no step count, as plain fns
-        fn no_max(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::NoMax)(x, g, lr, s) }
-        fn max_sq(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::MaxOfSquare)(x, g, lr, s) }
-        fn into_v(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::MaxIntoV)(x, g, lr, s) }
-        fn no_sqrt(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::NoSqrt)(x, g, lr, s) }
-        fn grad(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::GradientNotMomentum)(x, g, lr, s) }
-        fn sign(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::Sign)(x, g, lr, s) }
-        fn stale(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { with(Slip::StaleMomentum)(x, g, lr, s) }
-        // bias correction written as a student would: a step counter kept outside (here: from the state's decay of m is not available, so count in a thread-local)
-        fn bias(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> {
-            thread_local!(static T: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-            // a fresh state (all zero) restarts the count
-            if s.v_hat.iter().all(|&v| v == 0.0) { T.with(|t| t.set(0)); }
-            let t = T.with(|t| { t.set(t.get() + 1); t.get() });
-            slipped(Slip::BiasCorrected, x, g, lr, s, t)
-        }
-        fn scalar_only(x: &Array1<f64>, g: &Array1<f64>, lr: f64, s: &mut AmsGradState) -> Array1<f64> { amsgrad_step(x, g, lr, s).slice(ndarray::s![..1]).to_owned() }
-        fn other(x: &Array1<f64>, _: &Array1<f64>, _: f64, _: &mut AmsGradState) -> Array1<f64> { x * 0.9 }
-        // Oracle for the reference: with β₁ = β₂ = 0, AMSGrad's step is α g/max_{j≤k}|g_j|, by hand
-        let mut s = AmsGradState::new(1, 0.0, 0.0);
-        let x1 = amsgrad_step(&ndarray::array![0.0], &ndarray::array![2.0], 1.0, &mut s);
-        let x2 = amsgrad_step(&x1, &ndarray::array![-1.0], 1.0, &mut s);
-        assert!((x1[0] + 1.0).abs() < 1e-15 && (x2[0] + 0.5).abs() < 1e-15);
-        assert!(check_q1(no_max).message.contains("maximum"));
-        assert!(check_q1(max_sq).message.contains("raw g²"));
-        assert!(check_q1(into_v).message.contains("separate"));
-        assert!(check_q1(bias).message.contains("bias correction"));
-        assert!(check_q1(no_sqrt).message.contains("√v̂, not v̂"));
-        assert!(check_q1(grad).message.contains("not the current gradient"));
-        assert!(check_q1(sign).message.contains("sign"));
-        assert!(check_q1(stale).message.contains("previous m"));
-        assert!(check_q1(scalar_only).message.contains("one entry per coordinate"));
-        assert!(check_q1(other).message.contains("first iterate"));
+    fn q1_names_the_usual_slips() {
+        let a = array![[1.5, 0.3], [-0.2, 0.8]];
+        let (b, x) = ([0.1, -0.4], [0.7, 1.2]);
+        let z = [1.5 * 0.7 + 0.3 * 1.2 + 0.1, -0.2 * 0.7 + 0.8 * 1.2 - 0.4];
+        let det: f64 = 1.5 * 0.8 + 0.3 * 0.2;
+        let base = -(2.0 * PI).ln() - 0.5 * (z[0] * z[0] + z[1] * z[1]);
+        assert!(check_q1(&a, &b, &x, base + det.ln()).is_correct());
+        assert!(check_q1(&a, &b, &x, base).message.contains("add log|det A|"));
+        assert!(check_q1(&a, &b, &x, base - det.ln()).message.contains("sign"));
+        assert!(check_q1(&a, &b, &x, base + det.ln() + (2.0 * PI).ln()).message.contains("normalizing constant"));
     }
 
     #[test]
-    fn q2_accepts_the_exact_variance_and_names_slips() {
-        // Oracle: Monte Carlo of the recursion, within 3 % at two parameter sets (seeds 0–2 within 2 %)
-        for &(h, a, m, lr) in &[(1.0, 1.0, 0.5, 0.5), (2.0, 0.5, 1.0, 0.6)] {
-            let mc = crate::optim::sgd_1d_second_moment(h, a, m, lr, 1000, 400_000, 7);
-            assert!((mc / exact_variance(h, a, m, lr) - 1.0).abs() < 0.03, "{mc} vs {}", exact_variance(h, a, m, lr));
+    fn q2_agrees_with_an_independent_formula_and_spots_the_conditional_field() {
+        // independent: with a = 1 − (1−σ)t, b = t, the regression slope of u on x_t
+        let (sig, m, s, t, x) = (0.1, 1.0, 0.5, 0.4, 0.8);
+        let (a, b, da) = (1.0 - 0.9 * t, t, -0.9);
+        let v = m + (a * da + b * s * s) / (a * a + b * b * s * s) * (x - b * m);
+        assert!(check_q2(sig, m, s, t, x, v).is_correct());
+        let cond = (m - 0.9 * x) / a;
+        assert!(check_q2(sig, m, s, t, x, cond).message.contains("conditional velocity"));
+        let v0 = ProbabilityPath::ot(0.0).gaussian_marginal_velocity(&Array2::from_elem((1, 1), x), &[m], s, t)[[0, 0]];
+        assert!(check_q2(sig, m, s, t, x, v0).message.contains("σ_min = 0"));
+    }
+
+    #[test]
+    fn q3_runs_the_students_sampler_and_names_the_slips() {
+        type V<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
+        fn heun(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            let mut x = x0.clone();
+            for k in 0..n {
+                let v1 = v(&x, k as f64 * dt);
+                let v2 = v(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt);
+                x = &x + &((v1 + v2) * (0.5 * dt));
+            }
+            x
         }
-        fn right(h: f64, a: f64, m: f64, lr: f64) -> f64 { lr * a * a / (2.0 * h - lr * h * h - lr * m * m) }
-        fn sde(h: f64, a: f64, m: f64, lr: f64) -> f64 { lr * a * a / (2.0 * h - lr * m * m) }
-        fn additive(h: f64, a: f64, _m: f64, lr: f64) -> f64 { lr * a * a / (2.0 * h - lr * h * h) }
-        fn ou(h: f64, a: f64, _m: f64, lr: f64) -> f64 { lr * a * a / (2.0 * h) }
-        fn not_sq(h: f64, a: f64, m: f64, lr: f64) -> f64 { lr * a / (2.0 * h - lr * h * h - lr * m * m) }
-        fn no_eta(h: f64, a: f64, m: f64, lr: f64) -> f64 { a * a / (2.0 * h - lr * h * h - lr * m * m) }
-        fn no_two(h: f64, a: f64, m: f64, lr: f64) -> f64 { lr * a * a / (h - lr * h * h - lr * m * m) }
-        fn plus(h: f64, a: f64, m: f64, lr: f64) -> f64 { lr * a * a / (2.0 * h - lr * h * h + lr * m * m) }
-        fn other(_: f64, _: f64, _: f64, _: f64) -> f64 { 1.0 }
-        assert!(check_q2(right).is_correct());
-        assert!(check_q2(sde).message.contains("SDE's (first-order)"));
-        assert!(check_q2(additive).message.contains("multiplicative noise σ_m"));
-        assert!(check_q2(ou).message.contains("both"));
-        assert!(check_q2(not_sq).message.contains("squared"));
-        assert!(check_q2(no_eta).message.contains("one factor η"));
-        assert!(check_q2(no_two).message.contains("linear term"));
-        assert!(check_q2(plus).message.contains("sign of σ_m²"));
-        assert!(check_q2(other).message.contains("you gave"));
+        fn euler(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            (0..n).fold(x0.clone(), |x, k| &x + &(v(&x, k as f64 * dt) * dt))
+        }
+        fn same_time(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            (0..n).fold(x0.clone(), |x, k| {
+                let v1 = v(&x, k as f64 * dt);
+                let v2 = v(&(&x + &(&v1 * dt)), k as f64 * dt);
+                &x + &((v1 + v2) * (0.5 * dt))
+            })
+        }
+        fn one_more(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> { heun(v, x0, n + 1) }
+        fn end_only(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> {
+            let dt = 1.0 / n as f64;
+            (0..n).fold(x0.clone(), |x, k| {
+                let v1 = v(&x, k as f64 * dt);
+                &x + &(v(&(&x + &(&v1 * dt)), (k + 1) as f64 * dt) * dt)
+            })
+        }
+        fn transposed(v: V, x0: &Array2<f64>, n: usize) -> Array2<f64> { heun(v, x0, n).t().to_owned() }
+        fn other(_: V, x0: &Array2<f64>, _: usize) -> Array2<f64> { x0 * 2.0 }
+        // the oracle: dx/dt = x has x(1) = e·x0; Heun's error is second order (doubling n divides it by ~4)
+        let grow = |x: &Array2<f64>, _: f64| x.clone();
+        let err = |n: usize| (heun(&grow, &ndarray::array![[1.0]], n)[[0, 0]] - std::f64::consts::E).abs();
+        let ratio = err(10) / err(20);
+        assert!(ratio > 3.5 && ratio < 4.5, "{ratio}");
+        assert!(check_q3(heun).is_correct());
+        assert!(check_q3(euler).message.contains("Euler's method"));
+        assert!(check_q3(same_time).message.contains("t + Δt"));
+        assert!(check_q3(one_more).message.contains("off by one"));
+        assert!(check_q3(end_only).message.contains("average"));
+        assert!(check_q3(transposed).message.contains("shaped like x0"));
+        assert!(check_q3(other).message.contains("should reach"));
     }
 }

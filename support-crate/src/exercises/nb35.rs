@@ -1,175 +1,183 @@
-//! Exercises of notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Exercises of notebooks/35-schrodinger-bridges.ipynb.
 
-use super::Feedback;
-use crate::rl::{Episode, LinearTd, SoftmaxPolicy, reinforce_gradient, tanh_ntk_limit, wide_td};
-use crate::rng::RngExt;
+use super::{Feedback, close, vec_close};
 use ndarray::Array2;
 
-/// Hidden inputs of exercise 35.1: (policy, episodes, γ, baseline) of several shapes.
-fn hidden_cases() -> Vec<(SoftmaxPolicy, Vec<Episode>, f64, Vec<f64>)> {
-    let mut rng = crate::rng::seeded(3501);
-    let mut cases = Vec::new();
-    for &(n_s, n_a, gamma, n_eps, with_baseline) in &[(3usize, 2usize, 0.9, 4usize, false), (5, 3, 0.5, 6, true), (11, 4, 0.95, 3, true), (2, 4, 0.8, 1, true)] {
-        let theta = Array2::from_shape_vec((n_s, n_a), crate::rng::normal_vec(&mut rng, n_s * n_a)).unwrap();
-        let mut eps = Vec::new();
-        for k in 0..n_eps {
-            let len = if k == 0 { 1 } else { rng.random_range(2..9) };
-            let states: Vec<usize> = (0..len).map(|_| rng.random_range(0..n_s)).collect();
-            let actions: Vec<usize> = (0..len).map(|_| rng.random_range(0..n_a)).collect();
-            let rewards = crate::rng::normal_vec(&mut rng, len);
-            eps.push(Episode { states, actions, rewards });
-        }
-        let baseline = if with_baseline { crate::rng::normal_vec(&mut rng, n_s) } else { vec![0.0; n_s] };
-        cases.push((SoftmaxPolicy::new(theta), eps, gamma, baseline));
+/// Exercise 35.1: one Sinkhorn scaling update $u = a \oslash (Kv)$ with $K = e^{-C/\varepsilon}$.
+///
+/// # Panics
+/// If the shapes do not match (`cost` is n × m, `a` has n entries, `v` m) or `eps <= 0`.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::array;
+/// let c = array![[0.0, 1.0], [1.0, 0.0]];
+/// let k01 = (-1.0f64).exp();
+/// let u = vec![0.5 / (1.0 + 2.0 * k01), 0.5 / (k01 + 2.0)];
+/// let f = course::exercises::nb35::check_q1(&[0.5, 0.5], &c, 1.0, &[1.0, 2.0], &u);
+/// assert!(f.is_correct());
+/// ```
+pub fn check_q1(a: &[f64], cost: &Array2<f64>, eps: f64, v: &[f64], u: &[f64]) -> Feedback {
+    let ex = "35.1";
+    let (n, m) = cost.dim();
+    assert!(a.len() == n && v.len() == m, "check_q1: a must have {n} entries and v {m}, got {} and {}", a.len(), v.len());
+    assert!(eps > 0.0, "check_q1: eps must be > 0, got {eps}");
+    if u.len() != n {
+        return Feedback::wrong(ex, format!("u has one entry per row of C (per point of the first measure): expected {n}, got {}.", u.len()));
     }
-    cases
+    let kv = |sign: f64| -> Vec<f64> { (0..n).map(|i| (0..m).map(|j| (sign * cost[[i, j]] / eps).exp() * v[j]).sum()).collect() };
+    let kv_right = kv(-1.0);
+    let expected: Vec<f64> = (0..n).map(|i| a[i] / kv_right[i]).collect();
+    if vec_close(u, &expected, 1e-9) {
+        return Feedback::correct(ex, "u = a ⊘ Kv: after this update the rows of diag(u) K diag(v) sum to a.");
+    }
+    if vec_close(u, &kv_right.iter().map(|k| 1.0 / k).collect::<Vec<_>>(), 1e-9) {
+        return Feedback::wrong(ex, "the row marginal a is missing: u = a ⊘ (Kv), not 1 ⊘ (Kv).");
+    }
+    if vec_close(u, &(0..n).map(|i| a[i] * kv_right[i]).collect::<Vec<_>>(), 1e-9) {
+        return Feedback::wrong(ex, "you multiplied by Kv: the update divides, u = a ⊘ (Kv), so that uᵢ(Kv)ᵢ = aᵢ.");
+    }
+    if vec_close(u, &(0..n).map(|i| a[i] / kv(1.0)[i]).collect::<Vec<_>>(), 1e-9) {
+        return Feedback::wrong(ex, "the Gibbs kernel is K = exp(−C/ε), with a minus sign: cheap pairs get large weights.");
+    }
+    if n == m {
+        let kt: Vec<f64> = (0..n).map(|i| (0..m).map(|j| (-cost[[j, i]] / eps).exp() * v[j]).sum()).collect();
+        if vec_close(u, &(0..n).map(|i| a[i] / kt[i]).collect::<Vec<_>>(), 1e-9) {
+            return Feedback::wrong(ex, "that is Kᵀv: u scales the rows, so it divides by (Kv)ᵢ = Σⱼ K_ij vⱼ.");
+        }
+    }
+    Feedback::wrong(ex, format!("expected u = {:?}, got {u:?}: uᵢ = aᵢ / Σⱼ exp(−C_ij/ε) vⱼ.", expected.iter().map(|x| (x * 1e6).round() / 1e6).collect::<Vec<_>>()))
 }
 
-/// A variant of REINFORCE: `discount_score` multiplies the score by γ^t, `total` uses G₀ for every
-/// t, `start_baseline` subtracts b(S₀), `baseline_sign` ±1, `one_hot` drops the −π term,
-/// `gamma_to_go` the discount inside G_t.
-#[allow(clippy::too_many_arguments)]
-fn variant(policy: &SoftmaxPolicy, episodes: &[Episode], gamma: f64, baseline: &[f64], discount_score: bool, total: bool, start_baseline: bool, baseline_sign: f64, one_hot: bool, gamma_to_go: f64) -> Array2<f64> {
-    let mut g = Array2::zeros(policy.theta.dim());
-    for ep in episodes {
-        let n = ep.states.len();
-        let mut ret = vec![0.0; n];
-        let mut acc = 0.0;
-        for t in (0..n).rev() {
-            acc = ep.rewards[t] + gamma_to_go * acc;
-            ret[t] = acc;
-        }
-        for t in 0..n {
-            let s = ep.states[t];
-            let b = if start_baseline { baseline[ep.states[0]] } else { baseline[s] };
-            let gt = if total { ret[0] } else { ret[t] };
-            let w = if discount_score { gamma.powi(t as i32) } else { 1.0 } * (gt - baseline_sign * b);
-            if one_hot {
-                g[[s, ep.actions[t]]] += w;
-            } else {
-                policy.add_score(s, ep.actions[t], w, &mut g);
+/// Exercise 35.2: $\mathrm{OT}_\varepsilon$ between two uniform two-point measures with cost
+/// matrix `cost` (2 × 2), regularized by $\varepsilon\,\mathrm{KL}(\pi\|a\otimes b)$.
+///
+/// By symmetry $\pi = \begin{pmatrix}p & \frac12-p\\ \frac12-p & p\end{pmatrix}$ and the Gibbs form
+/// gives $\frac{p^2}{(1/2-p)^2} = e^{-\Delta/\varepsilon}$ with $\Delta = C_{11}+C_{22}-C_{12}-C_{21}$.
+///
+/// # Panics
+/// If `cost` is not 2 × 2 or `eps <= 0`.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::array;
+/// // Δ = 0: the independent coupling is optimal, KL = 0, cost = mean of C.
+/// let f = course::exercises::nb35::check_q2(&array![[1.0, 2.0], [3.0, 4.0]], 0.5, 2.5);
+/// assert!(f.is_correct());
+/// ```
+pub fn check_q2(cost: &Array2<f64>, eps: f64, answer: f64) -> Feedback {
+    let ex = "35.2";
+    assert_eq!(cost.dim(), (2, 2), "check_q2: cost must be 2 × 2, got {:?}", cost.dim());
+    assert!(eps > 0.0, "check_q2: eps must be > 0, got {eps}");
+    let delta = cost[[0, 0]] + cost[[1, 1]] - cost[[0, 1]] - cost[[1, 0]];
+    let r = (-delta / (2.0 * eps)).exp();
+    let p = 0.5 * r / (1.0 + r);
+    let plan = [[p, 0.5 - p], [0.5 - p, p]];
+    let mut transport = 0.0;
+    let mut kl = 0.0;
+    for i in 0..2 {
+        for j in 0..2 {
+            transport += plan[i][j] * cost[[i, j]];
+            if plan[i][j] > 0.0 {
+                kl += plan[i][j] * (plan[i][j] / 0.25).ln();
             }
         }
     }
-    g / episodes.len() as f64
+    let expected = transport + eps * kl;
+    if close(answer, expected, 1e-7) {
+        return Feedback::correct(ex, format!("OT_ε = {expected:.6}: transport {transport:.6} + ε·KL {:.6}, with p = π₁₁ = {p:.6}.", eps * kl));
+    }
+    if close(answer, transport, 1e-7) {
+        return Feedback::wrong(ex, "that is the transport cost ⟨C, π⟩ alone: add ε·KL(π‖a⊗b).");
+    }
+    if close(answer, expected - eps * 4f64.ln(), 1e-7) {
+        return Feedback::wrong(ex, "you used −ε·H(π) (negative entropy) instead of ε·KL(π‖a⊗b): they differ by ε·log 4 here.");
+    }
+    let exact = 0.5 * (cost[[0, 0]] + cost[[1, 1]]).min(cost[[0, 1]] + cost[[1, 0]]);
+    if close(answer, exact, 1e-7) {
+        return Feedback::wrong(ex, "that is the unregularized OT cost (ε = 0); with ε > 0 the plan spreads and pays ε·KL.");
+    }
+    if close(answer, cost.sum() / 4.0, 1e-7) {
+        return Feedback::wrong(ex, "that is the cost of the independent coupling a⊗b, optimal only when ε → ∞ or Δ = 0.");
+    }
+    Feedback::wrong(ex, format!("expected {expected:.6}, got {answer:.6}. Solve p/(1/2 − p) = exp(−Δ/(2ε)) with Δ = C₁₁ + C₂₂ − C₁₂ − C₂₁."))
 }
 
-/// Exercise 35.1 (implement): the REINFORCE gradient of a batch of episodes with a state
-/// baseline, $\frac1M\sum_{\rm episodes}\sum_t\gamma^t\nabla\log\pi(A_t\mid S_t)\,(G_t - b(S_t))$.
-/// Runs `reinforce` on hidden policies, episodes, discounts and baselines and names the usual
-/// slips.
+/// Exercise 35.3: mean and variance of the Brownian bridge $\sigma W$ pinned at `x0` (time 0)
+/// and `x1` (time `t_end`), at time `t`.
+///
+/// # Panics
+/// If `sigma <= 0`, `t_end <= 0` or `t` is outside $[0, T]$.
 ///
 /// # Examples
 /// ```
-/// let f = course::exercises::nb35::check_q1(course::rl::reinforce_gradient);
+/// let f = course::exercises::nb35::check_q3(0.0, 2.0, 1.0, 2.0, 1.0, 1.0, 0.5);
 /// assert!(f.is_correct());
 /// ```
-pub fn check_q1(reinforce: impl Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>) -> Feedback {
-    let ex = "35.1";
-    let cases = hidden_cases();
-    let outputs: Vec<Array2<f64>> = cases.iter().map(|(p, e, g, b)| reinforce(p, e, *g, b)).collect();
-    for ((p, ..), out) in cases.iter().zip(&outputs) {
-        if out.dim() != p.theta.dim() {
-            return Feedback::wrong(ex, format!("the gradient has the shape of θ, n_states × n_actions = {:?}; got {:?}.", p.theta.dim(), out.dim()));
+pub fn check_q3(x0: f64, x1: f64, sigma: f64, t_end: f64, t: f64, mean: f64, var: f64) -> Feedback {
+    let ex = "35.3";
+    let (m, v) = crate::generative::bridges::brownian_bridge_mean_var(x0, x1, sigma, t_end, t);
+    let mean_ok = close(mean, m, 1e-9);
+    let var_ok = close(var, v, 1e-9);
+    if mean_ok && var_ok {
+        return Feedback::correct(ex, format!("mean {m:.4}, variance σ²t(T−t)/T = {v:.4}: zero at both pinned ends, largest at T/2."));
+    }
+    if !mean_ok {
+        if close(mean, x0 + t * (x1 - x0), 1e-9) && t_end != 1.0 {
+            return Feedback::wrong(ex, "the mean interpolates with s = t/T: x0 + (t/T)(x1 − x0).");
         }
+        return Feedback::wrong(ex, format!("the mean should be x0 + (t/T)(x1 − x0) = {m:.4}, got {mean:.4}."));
     }
-    let matches = |f: &dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>| {
-        cases.iter().zip(&outputs).all(|((p, e, g, b), out)| out.iter().zip(f(p, e, *g, b).iter()).all(|(x, y)| (x - y).abs() <= 1e-9 * (1.0 + y.abs())))
-    };
-    if matches(&|p, e, g, b| reinforce_gradient(p, e, g, b)) {
-        return Feedback::correct(ex, "REINFORCE with a baseline: γ^t ∇log π(A_t|S_t)(G_t − b(S_t)) summed over the episode and averaged over the batch. The next cell trains a policy with it.");
+    if close(var, sigma * sigma * t, 1e-9) {
+        return Feedback::wrong(ex, "σ²t is the variance of free Brownian motion; pinning at T removes σ²t²/T.");
     }
-    let slips: [(&str, Box<dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>>); 9] = [
-        ("sign: you return −∇J. REINFORCE ascends J, so the estimate is +Σ γ^t ∇log π (G_t − b).", Box::new(|p, e, g, b| -reinforce_gradient(p, e, g, b))),
-        ("you sum over the episodes instead of averaging: divide by the number of episodes (the step size should not depend on the batch size).", Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * e.len() as f64)),
-        ("the factor γ^t in front of ∇log π(A_t|S_t) is missing: the occupancy in the policy-gradient theorem is discounted (section 2), so the score at time t carries γ^t.", Box::new(|p, e, g, b| variant(p, e, g, b, false, false, false, 1.0, false, g))),
-        ("you use the total return G_0 at every step instead of the reward-to-go G_t = Σ_{k≥t} γ^{k−t} R_{k+1}. (G_0 is also unbiased, but it adds the rewards received before A_t, which the action cannot affect: more variance.)", Box::new(|p, e, g, b| variant(p, e, g, b, true, true, false, 1.0, false, g))),
-        ("the reward-to-go is not discounted: G_t = R_{t+1} + γ R_{t+2} + γ² R_{t+3} + … (compute it backwards, G_t = R_{t+1} + γ G_{t+1}).", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, false, 1.0))),
-        ("the baseline is added: subtract it, G_t − b(S_t).", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, -1.0, false, g))),
-        ("the baseline is b(S_0) at every step; it is the baseline of the current state, b(S_t).", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, true, 1.0, false, g))),
-        ("the score ∇log π(a|s) of the softmax is e_{s,a} − π(·|s) in row s: you dropped the −π(·|s) term.", Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, true, g))),
-        ("the baseline is not subtracted at all: use G_t − b(S_t).", Box::new(|p, e, g, _| reinforce_gradient(p, e, g, &vec![0.0; p.theta.nrows()]))),
-    ];
-    for (msg, f) in &slips {
-        if matches(f.as_ref()) {
-            return Feedback::wrong(ex, *msg);
-        }
+    if close(var, sigma * t * (t_end - t) / t_end, 1e-9) && sigma != 1.0 {
+        return Feedback::wrong(ex, "the variance scales with σ², not σ.");
     }
-    let (p, e, g, b) = &cases[1];
-    let want = reinforce_gradient(p, e, *g, b);
-    Feedback::wrong(ex, format!(
-        "on a hidden batch ({} states, {} actions, γ = {g}, {} episodes) entry [0, 0] should be {:.6}, got {:.6}. Compute G_t backwards, then add γ^t (G_t − b(S_t)) ∇log π(A_t|S_t) with SoftmaxPolicy::add_score, and average over episodes.",
-        p.theta.nrows(), p.theta.ncols(), e.len(), want[[0, 0]], outputs[1][[0, 0]]
-    ))
-}
-
-/// The tolerance ε of exercise 35.2.
-pub const Q2_EPSILON: f64 = 0.003;
-
-/// The mean over network seeds 0, 1, 2 of the largest distance between the network and its
-/// linearization, on the chain of section 6 (`LinearTd::random(6, 2, 0.9, 0)`, lr 1, 200 steps).
-pub fn q2_gap(width: usize) -> f64 {
-    let chain = LinearTd::random(6, 2, 0.9, 0);
-    let k_inf = tanh_ntk_limit(&chain.phi, 10, 0); // not used by max_gap
-    (0..3).map(|s| wide_td(&chain, &k_inf, width, 1.0, 200, 10, s).max_gap()).sum::<f64>() / 3.0
-}
-
-/// Exercise 35.2 (explore): the smallest width $N = 2^k$ at which the network stays within
-/// $\varepsilon$ = [`Q2_EPSILON`] of its linearization (the seed-averaged [`q2_gap`]).
-///
-/// # Examples
-/// ```
-/// assert!(!course::exercises::nb35::check_q2(100).is_correct()); // not a power of 2
-/// ```
-pub fn check_q2(width: usize) -> Feedback {
-    let ex = "35.2";
-    if !width.is_power_of_two() || width < 2 {
-        return Feedback::wrong(ex, format!("answer a power of two N = 2^k ≥ 2 (the widths you scan), got {width}."));
+    if close(var, sigma * sigma * t * (t_end - t), 1e-9) && t_end != 1.0 {
+        return Feedback::wrong(ex, "divide by T: the variance is σ² t(T − t)/T.");
     }
-    let gap = q2_gap(width);
-    if gap > Q2_EPSILON {
-        return Feedback::wrong(ex, format!("at N = {width} the seed-averaged gap is {gap:.4} > ε = {Q2_EPSILON}: go wider."));
-    }
-    let half = q2_gap(width / 2);
-    if half <= Q2_EPSILON {
-        return Feedback::wrong(ex, format!("N = {width} works, but so does N = {} (gap {half:.4}): find the smallest width. If you measured the distance to the infinite-width limit (limit_gap), that is a different quantity: use max_gap.", width / 2));
-    }
-    Feedback::correct(ex, format!("N = {width}: gap {gap:.4} ≤ ε = {Q2_EPSILON} < {half:.4} at N = {}. With a gap ∝ N^(−1), halving ε doubles the width; the distance to the infinite-width limit (∝ N^(−1/2)) would need four times more.", width / 2))
+    Feedback::wrong(ex, format!("the variance should be σ²t(T−t)/T = {v:.4}, got {var:.4}."))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::array;
 
     #[test]
-    fn q1_accepts_the_reference_and_names_every_slip() {
-        assert!(check_q1(reinforce_gradient).is_correct());
-        let cases: Vec<(Box<dyn Fn(&SoftmaxPolicy, &[Episode], f64, &[f64]) -> Array2<f64>>, &str)> = vec![
-            (Box::new(|p, e, g, b| -reinforce_gradient(p, e, g, b)), "sign"),
-            (Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * e.len() as f64), "averaging"),
-            (Box::new(|p, e, g, b| variant(p, e, g, b, false, false, false, 1.0, false, g)), "γ^t"),
-            (Box::new(|p, e, g, b| variant(p, e, g, b, true, true, false, 1.0, false, g)), "total return"),
-            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, false, 1.0)), "not discounted"),
-            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, -1.0, false, g)), "added"),
-            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, true, 1.0, false, g)), "b(S_0)"),
-            (Box::new(|p, e, g, b| variant(p, e, g, b, true, false, false, 1.0, true, g)), "−π"),
-            (Box::new(|p, e, g, _| reinforce_gradient(p, e, g, &vec![0.0; p.theta.nrows()])), "not subtracted"),
-            (Box::new(|p, _, _, _| Array2::zeros((p.theta.nrows() + 1, 1))), "shape"),
-            (Box::new(|p, e, g, b| reinforce_gradient(p, e, g, b) * 1.5), "entry [0, 0]"),
-        ];
-        for (f, key) in cases {
-            let fb = check_q1(move |p: &SoftmaxPolicy, e: &[Episode], g: f64, b: &[f64]| f(p, e, g, b));
-            assert!(!fb.is_correct() && fb.message.contains(key), "{key}: {}", fb.message);
+    fn q1_names_the_usual_slips() {
+        let c = array![[0.0, 1.0, 4.0], [1.0, 0.5, 2.0]];
+        let (a, v, eps): ([f64; 2], [f64; 3], f64) = ([0.3, 0.7], [1.0, 0.5, 2.0], 0.7);
+        let kv: Vec<f64> = (0..2).map(|i| (0..3).map(|j| (-c[[i, j]] / eps).exp() * v[j]).sum()).collect();
+        let u: Vec<f64> = (0..2).map(|i| a[i] / kv[i]).collect();
+        assert!(check_q1(&a, &c, eps, &v, &u).is_correct());
+        // the update makes the rows right: Σⱼ uᵢ K_ij vⱼ = aᵢ (an identity, the oracle)
+        for i in 0..2 {
+            assert!((u[i] * kv[i] - a[i]).abs() < 1e-12);
         }
+        let no_a: Vec<f64> = kv.iter().map(|k| 1.0 / k).collect();
+        assert!(check_q1(&a, &c, eps, &v, &no_a).message.contains("missing"));
+        let times: Vec<f64> = (0..2).map(|i| a[i] * kv[i]).collect();
+        assert!(check_q1(&a, &c, eps, &v, &times).message.contains("multiplied"));
     }
 
     #[test]
-    fn q2_accepts_the_smallest_width_and_rejects_others() {
-        let widths: Vec<usize> = (4..14).map(|k| 1usize << k).collect();
-        let best = *widths.iter().find(|&&n| q2_gap(n) <= Q2_EPSILON).expect("some width works");
-        assert!(check_q2(best).is_correct());
-        assert!(check_q2(best / 2).message.contains("go wider"));
-        assert!(check_q2(best * 2).message.contains("smallest"));
-        assert!(check_q2(best + 1).message.contains("power of two"));
+    fn q2_agrees_with_sinkhorn_and_spots_slips() {
+        let c = array![[0.2, 1.5], [2.0, 0.4]];
+        let eps = 0.8;
+        let ot = crate::generative::bridges::sinkhorn_log(&[0.5, 0.5], &[0.5, 0.5], &c, eps, 10_000, 1e-14);
+        assert!(check_q2(&c, eps, ot.cost).is_correct());
+        assert!(check_q2(&c, eps, ot.transport_cost).message.contains("transport cost"));
+        assert!(check_q2(&c, eps, ot.cost - eps * 4f64.ln()).message.contains("entropy"));
+        assert!(check_q2(&c, eps, 0.3).message.contains("unregularized"));
+    }
+
+    #[test]
+    fn q3_spots_free_brownian_motion_and_sigma() {
+        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.25 * 0.5 * 1.5 / 2.0).is_correct());
+        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.25 * 0.5).message.contains("free Brownian"));
+        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.5 * 0.5 * 1.5 / 2.0).message.contains("σ²"));
+        assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 2.0, 0.1).message.contains("t/T"));
     }
 }

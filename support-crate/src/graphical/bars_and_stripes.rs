@@ -5,7 +5,7 @@
 //! D. MacKay, *Information Theory, Inference and Learning Algorithms* (2003), ch. 43;
 //! used as a test bed in G. Hinton & T. Sejnowski's Boltzmann-machine papers.
 //!
-//! Used in notebooks/17-boltzmann-machines-and-energy-models.ipynb.
+//! Used in notebooks/20-boltzmann-machines-and-energy-models.ipynb.
 
 use ndarray::Array2;
 

@@ -10,7 +10,7 @@
 //! C. Geyer (1992), *Practical Markov chain Monte Carlo*; A. Sokal (1997), *Monte Carlo methods in
 //! statistical mechanics*, §3.
 //!
-//! Used in notebooks/17-boltzmann-machines-and-energy-models.ipynb.
+//! Used in notebooks/20-boltzmann-machines-and-energy-models.ipynb.
 
 /// `(mean, standard error)` of `xs` by `n_batches` batch means (a trailing remainder of fewer
 /// than `n_batches` values is dropped).

@@ -9,7 +9,7 @@
 //! *Probabilistic Graphical Models* (2009), ch. 3 (the student network, Fig. 3.4);
 //! S. Russell & P. Norvig, *Artificial Intelligence: A Modern Approach*, ch. 13 (the sprinkler).
 //!
-//! Used in notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/21-bayesian-networks.ipynb.
 
 use super::Factor;
 use rand::{Rng, RngExt};

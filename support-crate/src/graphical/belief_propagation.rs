@@ -15,7 +15,7 @@
 //! B. Frey & H.-A. Loeliger (2001), *Factor graphs and the sum-product algorithm*;
 //! J. Yedidia, W. Freeman & Y. Weiss (2003), *Understanding belief propagation and its generalizations*.
 //!
-//! Used in notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/21-bayesian-networks.ipynb.
 
 use super::Factor;
 

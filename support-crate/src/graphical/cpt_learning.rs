@@ -9,7 +9,7 @@
 //! D. Koller & N. Friedman, *Probabilistic Graphical Models* (2009), §17.2 (MLE) and §17.4 (Bayesian
 //! estimation); K. Murphy, *Machine Learning: a Probabilistic Perspective* (2012), §10.4.
 //!
-//! Used in notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/21-bayesian-networks.ipynb.
 
 use super::BayesNet;
 

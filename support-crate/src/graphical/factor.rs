@@ -8,7 +8,7 @@
 //! ## Reference
 //! D. Koller & N. Friedman, *Probabilistic Graphical Models* (2009), §4.2.1 and ch. 9.
 //!
-//! Used in notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/21-bayesian-networks.ipynb.
 
 /// A table over the variables `vars` (global indices) with cardinalities `card`.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,7 @@
 //! C. Bishop, *Pattern Recognition and Machine Learning* (2006), §2.1 (Bernoulli MLE and the
 //! beta prior behind add-one smoothing).
 //!
-//! Used in notebooks/17-boltzmann-machines-and-energy-models.ipynb.
+//! Used in notebooks/20-boltzmann-machines-and-energy-models.ipynb.
 
 use ndarray::{Array1, Array2, Axis};
 

@@ -14,7 +14,7 @@
 //! a two-dimensional Ising model*; D. MacKay, *Information Theory, Inference and Learning
 //! Algorithms* (2003), ch. 31.
 //!
-//! Used in notebooks/17-boltzmann-machines-and-energy-models.ipynb.
+//! Used in notebooks/20-boltzmann-machines-and-energy-models.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

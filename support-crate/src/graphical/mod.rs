@@ -15,8 +15,8 @@
 //! | `cpt_learning.rs` | CPTs by counting, Laplace smoothing |
 //! | `network_plot.rs` | a picture of the DAG |
 //!
-//! Used in notebooks/17-boltzmann-machines-and-energy-models.ipynb and
-//! notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/20-boltzmann-machines-and-energy-models.ipynb and
+//! notebooks/21-bayesian-networks.ipynb.
 
 mod bars_and_stripes;
 mod batch_means;

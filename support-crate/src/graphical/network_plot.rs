@@ -1,6 +1,6 @@
 //! A picture of a Bayesian network: nodes as labelled points, edges as arrows parent → child.
 //!
-//! Used in notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/21-bayesian-networks.ipynb.
 
 use super::BayesNet;
 use crate::plot::Plot;

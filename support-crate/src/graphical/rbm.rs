@@ -20,7 +20,7 @@
 //! A. Fischer & C. Igel (2012), *An introduction to restricted Boltzmann machines*;
 //! I. Goodfellow, Y. Bengio & A. Courville, *Deep Learning* (2016), §16.7, §18.2, §20.2.
 //!
-//! Used in notebooks/17-boltzmann-machines-and-energy-models.ipynb.
+//! Used in notebooks/20-boltzmann-machines-and-energy-models.ipynb.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use rand::seq::SliceRandom;
@@ -484,7 +484,7 @@ pub struct CdTraining {
 
 impl Default for CdTraining {
     /// CD-1, `lr = 0.1`, momentum 0.5, batches of 20, 30 epochs, evaluated every 5, seed 0: the
-    /// setting of notebook 17 for 16 hidden units on the binarized digits (about a second).
+    /// setting of notebook 20 for 16 hidden units on the binarized digits (about a second).
     fn default() -> Self {
         CdTraining { k: 1, persistent: false, lr: 0.1, momentum: 0.5, batch_size: 20, n_epochs: 30, eval_every: 5, seed: 0 }
     }
@@ -721,7 +721,7 @@ mod tests {
 
     #[test]
     fn cd_on_binarized_digits_beats_independent_pixels_over_seeds() {
-        // Notebook 17's setting. Measured over seeds 0–5 (release build): held-out gain over the
+        // Notebook 20's setting. Measured over seeds 0–5 (release build): held-out gain over the
         // add-one Bernoulli baseline 6.15–6.81 nats per image, training gain 6.60–7.17 nats, the
         // largest drop between two evaluations 0.19 nat.
         let d = crate::data::digits::load();

@@ -8,7 +8,7 @@
 //! D. Koller & N. Friedman, *Probabilistic Graphical Models* (2009), ch. 9;
 //! N. L. Zhang & D. Poole (1994), *A simple approach to Bayesian network computations*.
 //!
-//! Used in notebooks/18-bayesian-networks.ipynb.
+//! Used in notebooks/21-bayesian-networks.ipynb.
 
 use super::Factor;
 

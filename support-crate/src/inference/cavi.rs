@@ -13,7 +13,7 @@
 //! Bishop, *PRML* §10.1.3; Blei, Kucukelbir & McAuliffe (2017), §2.4; K. P. Murphy (2007),
 //! *Conjugate Bayesian analysis of the Gaussian distribution*, §3.
 //!
-//! Used in notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/18-variational-inference.ipynb.
 
 use super::{digamma, ln_gamma};
 

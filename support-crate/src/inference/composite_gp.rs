@@ -23,7 +23,7 @@
 //! Rasmussen & Williams, *Gaussian Processes for Machine Learning* (2006), §4.2 (periodic and
 //! rational quadratic kernels), §5.4.1 (eq. 5.9), §5.4.3 (the Mauna Loa CO₂ model).
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use crate::optim::{Objective, lbfgs};
 use crate::rng::{Rng, normal_vec};

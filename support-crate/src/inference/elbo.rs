@@ -12,7 +12,7 @@
 //! D. Blei, A. Kucukelbir & J. McAuliffe (2017), *Variational inference: a review for
 //! statisticians*, §2; Bishop, *PRML* §10.1.
 //!
-//! Used in notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/18-variational-inference.ipynb.
 
 use super::normal_normal_posterior;
 

@@ -12,7 +12,7 @@
 //! C. M. Bishop, *Pattern Recognition and Machine Learning* (2006), §2.3.1–2.3.3;
 //! K. P. Murphy, *Probabilistic Machine Learning: An Introduction* (2022), §3.2.
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use super::SpdFactor;
 use ndarray::{Array1, Array2};

@@ -15,7 +15,7 @@
 //! Rasmussen & Williams, *Gaussian Processes for Machine Learning* (2006), Algorithm 2.1 and
 //! §5.4.1 (eq. 5.9).
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use super::{Kernel, SpdFactor};
 use crate::rng::{Rng, normal_vec};

@@ -12,7 +12,7 @@
 //! *Simple statistical gradient-following algorithms*; S. Mohamed, M. Rosca, M. Figurnov &
 //! A. Mnih (2020), *Monte Carlo gradient estimation in machine learning*, §4–5.
 //!
-//! Used in notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/18-variational-inference.ipynb.
 
 /// Per-sample reparameterization estimates $(f'(z_i), f'(z_i)\varepsilon_i)$ of
 /// $(\nabla_m, \nabla_s)\,\mathbb E[f]$, with $z_i = m + s\varepsilon_i$ for the given standard normals `eps`.

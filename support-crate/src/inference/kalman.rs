@@ -14,7 +14,7 @@
 //! R. E. Kalman (1960), *A new approach to linear filtering and prediction problems*;
 //! S. Särkkä, *Bayesian Filtering and Smoothing* (2013), ch. 4; Bishop, *PRML* §13.3.
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use super::gaussian::{linear_gaussian_posterior, symmetrize};
 use super::{SpdFactor, mvn_log_density};

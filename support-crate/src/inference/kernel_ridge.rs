@@ -12,7 +12,7 @@
 //! B. Schölkopf, R. Herbrich & A. Smola (2001), *A generalized representer theorem*;
 //! Shawe-Taylor & Cristianini, *Kernel Methods for Pattern Analysis* (2004), §2.2.
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use super::{Kernel, SpdFactor};
 use ndarray::{Array1, Array2};

@@ -13,7 +13,7 @@
 //! Rasmussen & Williams, *Gaussian Processes for Machine Learning* (2006), §4.2;
 //! B. Schölkopf & A. Smola, *Learning with Kernels* (2002), ch. 2.
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use ndarray::Array2;
 

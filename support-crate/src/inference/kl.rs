@@ -10,7 +10,7 @@
 //! ## Reference
 //! Bishop, *PRML* §1.6.1; Murphy, *Probabilistic Machine Learning: An Introduction* (2022), §6.2.
 //!
-//! Used in notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/18-variational-inference.ipynb.
 
 use super::SpdFactor;
 use ndarray::{Array1, Array2};

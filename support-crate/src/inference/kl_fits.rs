@@ -12,7 +12,7 @@
 //! ## Reference
 //! Bishop, *PRML* §10.1.2 (Fig. 10.3); T. Minka (2005), *Divergence measures and message passing*.
 //!
-//! Used in notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/18-variational-inference.ipynb.
 
 /// A mixture of univariate Gaussians $p(x) = \sum_k w_k\,\mathcal N(x;\mu_k,\sigma_k^2)$.
 ///

@@ -17,8 +17,8 @@
 //! | reparameterization vs score-function gradients | [`reparam_gradient_samples`], [`score_gradient_samples`], [`square_gradient_variances`] | `gradient_estimators.rs` |
 //! | $\ln\Gamma$, digamma | [`ln_gamma`], [`digamma`] | `special.rs` |
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb and
-//! notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb and
+//! notebooks/18-variational-inference.ipynb.
 
 mod cavi;
 mod composite_gp;

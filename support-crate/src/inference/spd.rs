@@ -10,7 +10,7 @@
 //! C. E. Rasmussen & C. K. I. Williams, *Gaussian Processes for Machine Learning* (2006),
 //! Appendix A.4; Trefethen & Bau, *Numerical Linear Algebra*, Lecture 23.
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb.
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb.
 
 use crate::linalg::{LinalgError, cholesky, solve_lower, solve_upper};
 use ndarray::{Array1, Array2, Axis};

@@ -12,7 +12,7 @@
 //! C. Lanczos (1964), *A precision approximation of the gamma function*; Abramowitz & Stegun,
 //! *Handbook of Mathematical Functions*, 6.1 and 6.3.
 //!
-//! Used in notebooks/15-variational-inference.ipynb.
+//! Used in notebooks/18-variational-inference.ipynb.
 
 const LANCZOS: [f64; 9] = [
     0.999_999_999_999_809_9,

@@ -15,7 +15,7 @@
 //! R. Tibshirani (2022), *Surprises in high-dimensional ridgeless least squares interpolation*,
 //! Ann. Statist. 50.
 //!
-//! Used in notebooks/32-generalization-and-implicit-bias.ipynb.
+//! Used in notebooks/13-generalization-and-implicit-bias.ipynb.
 
 use super::RandomFeatures;
 use ndarray::{Array1, Array2};

@@ -13,7 +13,7 @@
 //! (Corollary 4.6); M. Mohri, A. Rostamizadeh, A. Talwalkar, *Foundations of Machine Learning*
 //! (2nd ed., 2018), §2.3.
 //!
-//! Used in notebooks/32-generalization-and-implicit-bias.ipynb.
+//! Used in notebooks/13-generalization-and-implicit-bias.ipynb.
 
 use crate::rng::Rng;
 use rand::RngExt;

@@ -18,7 +18,7 @@
 //! *Characterizing implicit bias in terms of optimization geometry*, ICML; C.-J. Hsieh et al.
 //! (2008), *A dual coordinate descent method for large-scale linear SVM*, ICML.
 //!
-//! Used in notebooks/32-generalization-and-implicit-bias.ipynb.
+//! Used in notebooks/13-generalization-and-implicit-bias.ipynb.
 
 use ndarray::{Array1, Array2};
 

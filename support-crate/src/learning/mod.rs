@@ -1,9 +1,9 @@
 //! Learning from data, the classical part: the perceptron, least squares, polynomial
-//! regression, ridge, and the bias–variance decomposition; and (notebook 32) generalization:
+//! regression, ridge, and the bias–variance decomposition; and (notebook 13) generalization:
 //! finite-class and VC bounds, Rademacher complexity, double descent and implicit bias.
 //!
 //! Used in notebooks/01-perceptron-and-regression.ipynb and
-//! notebooks/32-generalization-and-implicit-bias.ipynb.
+//! notebooks/13-generalization-and-implicit-bias.ipynb.
 
 mod bias_variance;
 mod least_squares;
@@ -30,12 +30,12 @@ pub use ridge_functions::{CosineRidge, ridge_error_bound, ridge_network};
 pub use relu_interpolant::{ShallowRelu, linear_interpolate, relu};
 pub use sawtooth::{count_linear_pieces, sawtooth, sawtooth_shallow, sawtooth_units, tent};
 
-// Notebooks 19–22: a two-layer network with hand-derived gradients (NTK, mean field, PINNs).
+// Notebooks 22–26: a two-layer network with hand-derived gradients (NTK, mean field, PINNs).
 mod two_layer;
 
 pub use two_layer::{Activation, Scaling, TwoLayer};
 
-// Notebook 32: generalization bounds and the implicit bias of gradient descent.
+// Notebook 13: generalization bounds and the implicit bias of gradient descent.
 mod double_descent;
 mod finite_class;
 mod implicit_bias;

@@ -24,7 +24,7 @@
 //! *Norm-based capacity control in neural networks*, COLT; M. Ledoux & M. Talagrand,
 //! *Probability in Banach Spaces* (1991), Theorem 4.12.
 //!
-//! Used in notebooks/32-generalization-and-implicit-bias.ipynb.
+//! Used in notebooks/13-generalization-and-implicit-bias.ipynb.
 
 use crate::rng::Rng;
 use ndarray::{Array1, Array2};

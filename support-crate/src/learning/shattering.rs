@@ -15,7 +15,7 @@
 //! (Lemma 6.10); T. M. Cover (1965), *Geometrical and statistical properties of systems of linear
 //! inequalities*, IEEE Trans. Electron. Comput. 14.
 //!
-//! Used in notebooks/32-generalization-and-implicit-bias.ipynb.
+//! Used in notebooks/13-generalization-and-implicit-bias.ipynb.
 
 use std::collections::BTreeSet;
 use std::f64::consts::PI;

@@ -25,7 +25,7 @@
 //! neural networks*, PNAS; M. Raissi, P. Perdikaris, G. Karniadakis (2019), *Physics-informed
 //! neural networks*, J. Comput. Phys.
 //!
-//! Used in notebooks 19–22 (NTK, mean field, Q-networks, PINNs and neural ODEs).
+//! Used in notebooks 22–26 (NTK, mean field, Q-networks, PINNs and neural ODEs).
 
 use crate::rng::Rng;
 use ndarray::{Array1, Array2, ArrayView1, Axis};

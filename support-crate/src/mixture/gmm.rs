@@ -17,7 +17,7 @@
 //! A. Dempster, N. Laird & D. Rubin (1977), *Maximum likelihood from incomplete data via the EM
 //! algorithm*; C. Bishop, *Pattern Recognition and Machine Learning* (2006), §9.2–9.4.
 //!
-//! Used in notebooks/16-hidden-variables-and-em.ipynb.
+//! Used in notebooks/19-hidden-variables-and-em.ipynb.
 
 use super::kmeans;
 use crate::linalg::{cholesky, solve_lower, solve_upper, symmetric_eigen};

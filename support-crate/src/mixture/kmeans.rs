@@ -6,13 +6,13 @@
 //! move each centre to the mean of its points. $J$ never increases. k-means++ seeds the centres
 //! one at a time, each drawn with probability proportional to $D(x)^2$, the squared distance to
 //! the nearest centre already chosen. It is EM for a mixture with equal weights and shared
-//! covariance $\sigma^2I$ in the limit $\sigma^2\to0$ (notebook 16).
+//! covariance $\sigma^2I$ in the limit $\sigma^2\to0$ (notebook 19).
 //!
 //! ## Reference
 //! S. Lloyd (1982), *Least squares quantization in PCM*; D. Arthur & S. Vassilvitskii (2007),
 //! *k-means++: the advantages of careful seeding*; Bishop, *PRML*, §9.1 and §9.3.2.
 //!
-//! Used in notebooks/16-hidden-variables-and-em.ipynb.
+//! Used in notebooks/19-hidden-variables-and-em.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

@@ -10,7 +10,7 @@
 //! C. Bishop, *Pattern Recognition and Machine Learning* (2006), §9.1; H. Kuhn (1955), *The
 //! Hungarian method for the assignment problem*.
 //!
-//! Used in notebooks/16-hidden-variables-and-em.ipynb.
+//! Used in notebooks/19-hidden-variables-and-em.ipynb.
 
 /// The best relabelling of a clustering and its accuracy (see [`cluster_accuracy`]).
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,7 @@
 //! | `kmeans` | Lloyd's algorithm with k-means++ seeding |
 //! | `matching` | a clustering's accuracy against classes under the best relabelling |
 //!
-//! Used in notebooks/16-hidden-variables-and-em.ipynb.
+//! Used in notebooks/19-hidden-variables-and-em.ipynb.
 
 mod gmm;
 mod kmeans;

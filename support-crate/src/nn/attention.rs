@@ -16,7 +16,7 @@
 //! Tsai et al. (2019), *Transformer dissection: a unified understanding of transformer's
 //! attention via the lens of kernel*; Phuong & Hutter (2022), *Formal algorithms for transformers*.
 //!
-//! Used in notebooks/34-attention-and-transformers.ipynb.
+//! Used in notebooks/11-attention-and-transformers.ipynb.
 
 use crate::nn::Init;
 use ndarray::{Array1, Array2, Axis, s};

@@ -18,7 +18,7 @@
 //! Vaswani et al. (2017), *Attention is all you need*; Phuong & Hutter (2022), *Formal
 //! algorithms for transformers*; Ba, Hinton et al. (2016) (associative recall with fast weights).
 //!
-//! Used in notebooks/34-attention-and-transformers.ipynb.
+//! Used in notebooks/11-attention-and-transformers.ipynb.
 
 use super::TransformerWeights;
 use super::attention::MultiHeadAttention;

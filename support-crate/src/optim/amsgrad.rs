@@ -13,7 +13,7 @@
 //! S. J. Reddi, S. Kale & S. Kumar (2018), *On the convergence of Adam and beyond*, ICLR,
 //! Algorithm 2.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use ndarray::Array1;
 
@@ -54,7 +54,7 @@ impl AmsGradState {
     }
 }
 
-/// A function with the signature of [`amsgrad_step`] (what exercise 33.1 asks for).
+/// A function with the signature of [`amsgrad_step`] (what exercise 15.1 asks for).
 pub type AmsGradStep = fn(&Array1<f64>, &Array1<f64>, f64, &mut AmsGradState) -> Array1<f64>;
 
 /// One AMSGrad step from `x` with gradient `g` and step size `lr` ($\alpha_k$): updates the

@@ -10,7 +10,7 @@
 //! P. J. Huber & E. M. Ronchetti, *Robust Statistics* (2009), §4; Nesterov, *Lectures on
 //! Convex Optimization* (2018), §1.2.3.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::Objective;
 use ndarray::{Array1, Array2};

@@ -9,7 +9,7 @@
 //! Nesterov, *Lectures on Convex Optimization* (2018), §1.2.3 (gradient method on smooth
 //! non-convex functions).
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::Objective;
 use ndarray::{Array1, Array2};

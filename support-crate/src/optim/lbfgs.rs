@@ -13,7 +13,7 @@
 //! J. Nocedal & S. J. Wright, *Numerical Optimization* (2nd ed., 2006), Algorithms 7.4 and 7.5
 //! (two-loop recursion, L-BFGS) and 3.1 (backtracking line search).
 //!
-//! Used in notebooks/13-inference-kernels-and-gaussian-processes.ipynb (fitting a Gaussian
+//! Used in notebooks/16-inference-kernels-and-gaussian-processes.ipynb (fitting a Gaussian
 //! process's hyper-parameters).
 
 use super::objective::{check_x0, checked_gradient};

@@ -12,7 +12,7 @@
 //! C. W. Gardiner, *Stochastic Methods* (2009), §4.5.6; G. A. Pavliotis, *Stochastic Processes and
 //! Applications* (2014), §3.7.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::symmetric_eigen;
 use ndarray::Array2;

@@ -20,7 +20,7 @@
 //! [`semilog_slope`]. Regularization as spectral filtering: [`SpectralDesign`]. Landscapes:
 //! [`slice_1d`], [`slice_2d`], [`hessian_fd`].
 //!
-//! Non-convex and noisy dynamics (notebook 33): the stationarity rate [`stationarity_bound`] on
+//! Non-convex and noisy dynamics (notebook 15): the stationarity rate [`stationarity_bound`] on
 //! [`CosineSum`] and [`CauchyRegression`], the PL inequality ([`KarimiExample`], [`pl_constant`]),
 //! saddles ([`StrictSaddle`], [`perturbed_gradient_descent`]), SGD's stationary covariance
 //! ([`SgdQuadratic`], [`lyapunov_continuous`], [`lyapunov_discrete`]), AMSGrad on
@@ -31,7 +31,7 @@
 //! *Optimization methods for large-scale machine learning*; Goodfellow, Bengio & Courville,
 //! *Deep Learning* (2016), ch. 8.
 //!
-//! Used in notebooks/04-gradient-descent.ipynb, notebooks/05-momentum-and-adaptive-methods.ipynb and notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/04-gradient-descent.ipynb, notebooks/05-momentum-and-adaptive-methods.ipynb and notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 mod adam;
 mod amsgrad;

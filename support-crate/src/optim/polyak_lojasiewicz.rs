@@ -12,7 +12,7 @@
 //! H. Karimi, J. Nutini & M. Schmidt (2016), *Linear convergence of gradient and proximal-gradient
 //! methods under the Polyak–Łojasiewicz condition*, ECML-PKDD, §2; B. T. Polyak (1963).
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::Objective;
 use ndarray::Array1;

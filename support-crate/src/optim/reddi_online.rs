@@ -15,7 +15,7 @@
 //! ## Reference
 //! S. J. Reddi, S. Kale & S. Kumar (2018), *On the convergence of Adam and beyond*, ICLR, §3.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 /// The problem, with its large gradient `c` ($C$).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -15,7 +15,7 @@
 //! efficiently*, ICML, Algorithm 2; J. D. Lee, M. Simchowitz, M. I. Jordan & B. Recht (2016),
 //! *Gradient descent only converges to minimizers*.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::objective::{check_lr, check_x0};
 use super::{History, Objective};

@@ -14,7 +14,7 @@
 //! algorithms*, ICML / JMLR; S. Mandt, M. D. Hoffman & D. M. Blei (2017), *Stochastic gradient descent
 //! as approximate Bayesian inference*, JMLR, §3.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::{lyapunov_continuous, lyapunov_discrete};
 use ndarray::{Array1, Array2};

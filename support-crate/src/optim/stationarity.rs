@@ -10,7 +10,7 @@
 //! ## Reference
 //! Nesterov, *Lectures on Convex Optimization* (2018), §1.2.3, (1.2.19)–(1.2.22).
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::{History, Objective};
 

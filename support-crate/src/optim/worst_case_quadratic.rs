@@ -13,7 +13,7 @@
 //! ## Reference
 //! Nesterov, *Lectures on Convex Optimization* (2018), §2.1.2, Theorem 2.1.7.
 //!
-//! Used in notebooks/33-nonconvex-optimization-and-noisy-dynamics.ipynb.
+//! Used in notebooks/15-nonconvex-optimization-and-noisy-dynamics.ipynb.
 
 use super::Objective;
 use ndarray::Array1;

@@ -14,7 +14,7 @@
 //! Economy; J. C. Hull, *Options, Futures, and Other Derivatives*, ch. 15; P. Glasserman, *Monte
 //! Carlo Methods in Financial Engineering* (2003), §1.1.
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb.
 
 use crate::rng::Rng;
 use rand_distr::{Distribution, StandardNormal};

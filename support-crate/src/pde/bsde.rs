@@ -20,7 +20,7 @@
 //! deep learning*, PNAS 115(34); W. E, J. Han, A. Jentzen (2017), *Deep learning-based numerical
 //! methods for high-dimensional parabolic PDEs and BSDEs*, Commun. Math. Stat.
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb.
 
 use crate::learning::{Activation, Scaling, TwoLayer};
 use crate::optim::AdamState;

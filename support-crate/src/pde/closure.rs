@@ -14,8 +14,8 @@
 //! stochastic parametrizations in the Lorenz '96 system*, Q. J. R. Meteorol. Soc. 131;
 //! H. M. Arnold, I. M. Moroz, T. N. Palmer (2013), Phil. Trans. R. Soc. A 371.
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb (and, with a network closure,
-//! notebooks/36-deep-learning-for-pdes.ipynb).
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb (and, with a network closure,
+//! notebooks/27-deep-learning-for-pdes.ipynb).
 
 use ndarray::{Array1, Array2};
 

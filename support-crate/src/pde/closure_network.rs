@@ -18,7 +18,7 @@
 //! (2020), *Machine learning for stochastic parameterization: generative adversarial networks in
 //! the Lorenz '96 model*, JAMES 12.
 //!
-//! Used in notebooks/36-deep-learning-for-pdes.ipynb.
+//! Used in notebooks/27-deep-learning-for-pdes.ipynb.
 
 use crate::nn::{MlpConfig, TrainConfig, train_mlp};
 use ndarray::Array2;

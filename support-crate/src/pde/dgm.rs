@@ -27,7 +27,7 @@
 //! differential equations*, J. Comput. Phys. 375; M. Raissi, P. Perdikaris, G. Karniadakis (2019),
 //! *Physics-informed neural networks*, J. Comput. Phys. 378.
 //!
-//! Used in notebooks/36-deep-learning-for-pdes.ipynb.
+//! Used in notebooks/27-deep-learning-for-pdes.ipynb.
 
 use crate::optim::AdamState;
 use crate::rng::{Rng, RngExt};

@@ -17,7 +17,7 @@
 //! R. J. LeVeque, *Finite Difference Methods for Ordinary and Partial Differential Equations*
 //! (SIAM 2007), ch. 9; R. J. LeVeque, *Numerical Methods for Conservation Laws* (1992), ch. 12.
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb.
 
 use ndarray::{Array1, Array2};
 

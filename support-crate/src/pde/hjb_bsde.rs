@@ -29,7 +29,7 @@
 //! learning-based numerical methods for high-dimensional parabolic PDEs and BSDEs*, Commun. Math.
 //! Stat. 5.
 //!
-//! Used in notebooks/36-deep-learning-for-pdes.ipynb.
+//! Used in notebooks/27-deep-learning-for-pdes.ipynb.
 
 use crate::optim::AdamState;
 use crate::rng::Rng;

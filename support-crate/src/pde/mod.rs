@@ -21,7 +21,7 @@
 //!
 //! J. Sirignano, K. Spiliopoulos (2018), *DGM: a deep learning algorithm for solving PDEs*, J. Comput. Phys.
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb and notebooks/36-deep-learning-for-pdes.ipynb.
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb and notebooks/27-deep-learning-for-pdes.ipynb.
 
 mod black_scholes;
 mod bsde;

@@ -16,7 +16,7 @@
 //! R. T. Q. Chen, Y. Rubanova, J. Bettencourt, D. Duvenaud (2018), *Neural ordinary differential
 //! equations*, NeurIPS; E. Hairer, S. Nørsett, G. Wanner, *Solving ODEs I*, §II.1 (RK4).
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb.
 
 use crate::optim::AdamState;
 use crate::rng::Rng;

@@ -24,7 +24,7 @@
 //! Phys. 378; I. E. Lagaris, A. Likas, D. I. Fotiadis (1998), *Artificial neural networks for
 //! solving ordinary and partial differential equations*, IEEE Trans. Neural Netw. 9(5).
 //!
-//! Used in notebooks/22-deep-learning-for-dynamical-systems.ipynb.
+//! Used in notebooks/26-deep-learning-for-dynamical-systems.ipynb.
 
 use crate::learning::{Activation, Scaling, TwoLayer};
 use crate::optim::AdamState;
@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn oscillator_and_heat_pinns_reach_their_notebook_tolerances_on_four_seeds() {
-        // Notebook 22 asserts max error < 1e-2 (oscillator on [0, π]) and relative L² < 2 % (heat).
+        // Notebook 26 asserts max error < 1e-2 (oscillator on [0, π]) and relative L² < 2 % (heat).
         for seed in 0..4 {
             let mut osc = OdePinn::new([1.0, 0.0, 1.0], 1.0, 0.0, PI, 48, 24, seed);
             osc.train(0.02, 3000);

@@ -13,7 +13,7 @@
 //! S. Boucheron, G. Lugosi & P. Massart, *Concentration Inequalities* (2013), §2.1–2.8;
 //! R. Vershynin, *High-Dimensional Probability* (2018), §2.2, §2.8.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 use super::{Population, sample_means};
 use rand::Rng;

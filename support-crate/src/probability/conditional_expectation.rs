@@ -13,7 +13,7 @@
 //! D. Williams, *Probability with Martingales* (1991), ch. 9; R. Durrett, *Probability: Theory
 //! and Examples* (2019), §4.1.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 use ndarray::Array1;
 

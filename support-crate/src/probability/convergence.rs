@@ -15,7 +15,7 @@
 //! R. Durrett, *Probability: Theory and Examples* (2019), §2.3 and Exercise 2.3.x; G. Grimmett &
 //! D. Stirzaker, *Probability and Random Processes* (2001), §7.2.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 /// The spike $X_n(u) = n\,\mathbf 1\{u < 1/n\}$.
 ///

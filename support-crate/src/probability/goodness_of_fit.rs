@@ -9,8 +9,8 @@
 //! ## Reference
 //! K. Pearson (1900); A. W. van der Vaart, *Asymptotic Statistics* (1998), §17.1.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb and
-//! notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb and
+//! notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 /// A chi-square statistic with its degrees of freedom.
 #[derive(Clone, Copy, Debug, PartialEq)]

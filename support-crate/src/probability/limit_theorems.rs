@@ -8,7 +8,7 @@
 //! §3.4.4 (Berry–Esseen); I. Shevtsova (2011), *On the absolute constants in the Berry–Esseen
 //! type inequalities* (C ≤ 0.4748).
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 use super::{Population, normal_cdf};
 

@@ -16,7 +16,7 @@
 //! Every entry point that loops is concrete (no generics beyond the `rng`), so notebook cells
 //! stay cheap to compile.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 mod concentration;
 mod conditional_expectation;

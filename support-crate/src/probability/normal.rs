@@ -10,7 +10,7 @@
 //! W. J. Cody (1969), *Rational Chebyshev approximations for the error function*, Math. Comp. 23;
 //! W. Feller, *An Introduction to Probability Theory*, vol. I, ch. VII.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 use std::f64::consts::PI;
 

@@ -7,7 +7,7 @@
 //! R. Vershynin, *High-Dimensional Probability* (2018), ch. 1–2; W. Feller, *An Introduction to
 //! Probability Theory*, vol. I, ch. IX.
 //!
-//! Used in notebooks/11-probability-and-concentration.ipynb.
+//! Used in notebooks/12-probability-and-concentration.ipynb.
 
 use rand::{Rng, RngExt};
 

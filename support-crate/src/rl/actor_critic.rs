@@ -12,7 +12,7 @@
 //! V. R. Konda & J. N. Tsitsiklis (2000), *Actor–critic algorithms*, NIPS 12; Sutton & Barto
 //! (2018), §13.5.
 //!
-//! Used in notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 use super::{Mdp, SoftmaxPolicy, objective};
 use ndarray::Array1;

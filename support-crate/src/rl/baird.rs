@@ -21,7 +21,7 @@
 //! ICML; Sutton & Barto (2018), §11.2–11.3 (Example 11.1, Figure 11.2); J. Tsitsiklis & B. Van
 //! Roy (1997), *An analysis of temporal-difference learning with function approximation*.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb.
 
 use crate::rng::RngExt;
 use ndarray::{Array1, Array2};

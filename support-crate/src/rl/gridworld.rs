@@ -14,7 +14,7 @@
 //! S. Russell & P. Norvig, *Artificial Intelligence: A Modern Approach* (4th ed., 2020), §17.1
 //! (the 4 × 3 world of [`Gridworld::classic`]); Sutton & Barto (2018), Example 3.5.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb.
 
 use super::Mdp;
 use ndarray::{Array1, Array2, Array3};

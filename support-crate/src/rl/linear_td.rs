@@ -16,7 +16,7 @@
 //! J. N. Tsitsiklis & B. Van Roy (1997), *An analysis of temporal-difference learning with
 //! function approximation*, IEEE Trans. Automatic Control 42; Sutton & Barto (2018), §9.4.
 //!
-//! Used in notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 use crate::rng::{Rng, RngExt};
 use ndarray::{Array1, Array2};

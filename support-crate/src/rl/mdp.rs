@@ -11,7 +11,7 @@
 //! R. S. Sutton & A. G. Barto, *Reinforcement Learning: An Introduction* (2nd ed., 2018), ch. 3;
 //! M. L. Puterman, *Markov Decision Processes* (1994), ch. 6.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb.
 
 use crate::rng::{Rng, RngExt};
 use ndarray::{Array1, Array2, Array3};

@@ -21,8 +21,8 @@
 //! R. S. Sutton & A. G. Barto, *Reinforcement Learning: An Introduction* (2nd ed., 2018),
 //! ch. 3–6 and 11.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb and
-//! notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb and
+//! notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 pub mod actor_critic;
 pub mod baird;

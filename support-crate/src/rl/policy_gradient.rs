@@ -19,7 +19,7 @@
 //! A. Agarwal, S. Kakade, J. Lee & G. Mahajan (2021), *On the theory of policy gradient
 //! methods*, JMLR 22.
 //!
-//! Used in notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 use super::{Mdp, SoftmaxPolicy};
 use ndarray::{Array1, Array2};

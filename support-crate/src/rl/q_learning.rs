@@ -21,7 +21,7 @@
 //! *Asynchronous stochastic approximation and Q-learning*; E. Even-Dar & Y. Mansour (2003),
 //! *Learning rates for Q-learning*, JMLR 5; Sutton & Barto (2018), §6.5.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb.
 
 use super::{Mdp, sup_distance};
 use crate::rng::RngExt;

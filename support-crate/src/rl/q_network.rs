@@ -19,7 +19,7 @@
 //! control through deep reinforcement learning*, Nature 518; R. Munos & Cs. Szepesvári (2008),
 //! *Finite-time bounds for fitted value iteration*, JMLR 9.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb.
 
 use super::{Gridworld, Mdp, sup_distance};
 use crate::learning::{Activation, Scaling, TwoLayer};

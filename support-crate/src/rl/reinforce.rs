@@ -15,7 +15,7 @@
 //! E. Greensmith, P. Bartlett & J. Baxter (2004), *Variance reduction techniques for gradient
 //! estimates in reinforcement learning*, JMLR 5.
 //!
-//! Used in notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 use super::{Mdp, SoftmaxPolicy, objective};
 use crate::rng::{Rng, RngExt};

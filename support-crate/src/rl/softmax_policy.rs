@@ -9,7 +9,7 @@
 //! ## Reference
 //! R. S. Sutton & A. G. Barto, *Reinforcement Learning: An Introduction* (2nd ed., 2018), §13.1–13.2.
 //!
-//! Used in notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 use crate::rng::{Rng, RngExt};
 use ndarray::Array2;

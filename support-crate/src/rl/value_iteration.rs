@@ -13,7 +13,7 @@
 //! R. Bellman, *Dynamic Programming* (1957); R. Howard, *Dynamic Programming and Markov
 //! Processes* (1960); Sutton & Barto (2018), §4.1–4.4; Puterman (1994), §6.2–6.4.
 //!
-//! Used in notebooks/21-reinforcement-learning.ipynb.
+//! Used in notebooks/24-reinforcement-learning.ipynb.
 
 use super::{Mdp, greedy};
 use ndarray::{Array1, Array2};

@@ -11,7 +11,7 @@
 //! $$V^{\rm lin}_{k+1} = V^{\rm lin}_k + \mathrm{lr}\,K D\big(r + \gamma PV^{\rm lin}_k - V^{\rm lin}_k\big).$$
 //! Replacing $K$ by its infinite-width limit
 //! $K_\infty(x, x') = \mathbb E_u\big[\sigma(u\cdot\tilde x)\sigma(u\cdot\tilde x') + \sigma'(u\cdot\tilde x)\sigma'(u\cdot\tilde x')\,\tilde x\cdot\tilde x'\big]$,
-//! $u\sim\mathcal N(0, I)$, $\tilde x = (x, 1)$ (the formula of notebook 19, here for tanh and
+//! $u\sim\mathcal N(0, I)$, $\tilde x = (x, 1)$ (the formula of notebook 22, here for tanh and
 //! estimated by Monte Carlo over $10^6$ units, error $\approx10^{-3}$) gives the limit dynamics of Sirignano & Spiliopoulos, a linear ODE for the value. On a fixed
 //! time horizon each parameter moves by $O(1/\sqrt N)$ (the lazy regime), so the network stays
 //! close to both: to the limit within $O(1/\sqrt N)$, the central-limit fluctuation
@@ -26,7 +26,7 @@
 //! Hongler (2018), *Neural tangent kernel*, NeurIPS; E. Dyer & G. Gur-Ari (2020), *Asymptotics
 //! of wide networks from Feynman diagrams*, ICLR.
 //!
-//! Used in notebooks/35-reinforcement-learning-with-networks.ipynb.
+//! Used in notebooks/25-reinforcement-learning-with-networks.ipynb.
 
 use super::LinearTd;
 use crate::learning::{Activation, Scaling, TwoLayer};

@@ -12,7 +12,7 @@
 //! C. Geyer (1992), *Practical Markov chain Monte Carlo*, Statistical Science 7; A. Sokal (1997),
 //! *Monte Carlo methods in statistical mechanics*.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 /// Sample autocorrelations $\hat\rho_0=1,\hat\rho_1,\dots,\hat\rho_{\text{max\_lag}}$ (direct sums,
 /// normalized by $n$ — the usual biased estimator, which keeps the sequence positive definite).

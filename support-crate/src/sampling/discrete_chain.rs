@@ -13,7 +13,7 @@
 //! applications*; D. Levin, Y. Peres & E. Wilmer, *Markov Chains and Mixing Times* (2nd ed.,
 //! 2017), ch. 1, 4 and 12.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use ndarray::Array2;
 

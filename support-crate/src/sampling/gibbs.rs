@@ -7,13 +7,13 @@
 //! and the $x_1$-chain is AR(1) with coefficient $\rho^2$: $\tau=(1+\rho^2)/(1-\rho^2)$, which
 //! blows up as $|\rho|\to1$. For the bimodal mixture, Gibbs runs on the *augmented* pair
 //! (component label $z$, point $x$): $z\mid x$ is a coin with the responsibilities as odds,
-//! $x\mid z$ a Gaussian — the latent-variable view of notebook 16.
+//! $x\mid z$ a Gaussian — the latent-variable view of notebook 19.
 //!
 //! ## Reference
 //! S. Geman & D. Geman (1984), *Stochastic relaxation, Gibbs distributions, and the Bayesian
 //! restoration of images*; Robert & Casella, *Monte Carlo Statistical Methods*, ch. 9–10.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use super::{Banana, Bimodal, Chain};
 use ndarray::Array2;

@@ -12,7 +12,7 @@
 //! S. Duane, A. Kennedy, B. Pendleton & D. Roweth (1987), *Hybrid Monte Carlo*; R. Neal (2011),
 //! *MCMC using Hamiltonian dynamics*, Handbook of MCMC ch. 5.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use super::{Chain, LogDensity};
 use ndarray::Array2;

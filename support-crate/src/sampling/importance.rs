@@ -13,7 +13,7 @@
 //! A. Owen, *Monte Carlo theory, methods and examples* (2013), ch. 9; Robert & Casella,
 //! *Monte Carlo Statistical Methods*, §3.3.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};

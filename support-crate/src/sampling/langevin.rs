@@ -16,7 +16,7 @@
 //! discrete approximations*, Bernoulli 2; A. Durmus & É. Moulines (2017), *Nonasymptotic
 //! convergence analysis for the unadjusted Langevin algorithm*.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use super::{Chain, LogDensity, mcmc_estimate};
 use ndarray::Array2;

@@ -14,7 +14,7 @@
 //! H. Haario, E. Saksman & J. Tamminen (1999), *Adaptive proposal distribution for random walk
 //! Metropolis* (the "banana"); C. Robert & G. Casella, *Monte Carlo Statistical Methods* (2004).
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use std::f64::consts::PI;
 

@@ -6,7 +6,7 @@
 //! calculations by fast computing machines*; C. Robert & G. Casella, *Monte Carlo Statistical
 //! Methods* (2004), ch. 7.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use super::LogDensity;
 use ndarray::{Array1, Array2};

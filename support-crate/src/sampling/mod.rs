@@ -12,7 +12,7 @@
 //! | `hmc` | leapfrog and Hamiltonian Monte Carlo |
 //! | `diagnostics` | autocorrelation, integrated autocorrelation time, ESS |
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb and later.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb and later.
 
 mod diagnostics;
 mod discrete_chain;

@@ -7,7 +7,7 @@
 //! ## Reference
 //! A. Owen, *Monte Carlo theory, methods and examples* (2013), ch. 2.
 //!
-//! Used in notebooks/14-monte-carlo-and-mcmc.ipynb.
+//! Used in notebooks/17-monte-carlo-and-mcmc.ipynb.
 
 use rand::{Rng, RngExt};
 

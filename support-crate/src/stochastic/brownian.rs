@@ -17,7 +17,7 @@
 //! B. Øksendal, *Stochastic Differential Equations* (2003), ch. 3; D. J. Higham (2001), SIAM
 //! Review 43(3), §4.
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

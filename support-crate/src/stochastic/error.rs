@@ -14,7 +14,7 @@
 //! ## Reference
 //! P. E. Kloeden & E. Platen (1992), §9.6–9.7; D. J. Higham (2001), SIAM Review 43(3), §5–6.
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use super::{ScalarSde, milstein_step};
 use rand::Rng;

@@ -6,7 +6,7 @@
 //! §9.1 and §10.2; D. J. Higham (2001), *An algorithmic introduction to numerical simulation of
 //! stochastic differential equations*, SIAM Review 43(3).
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use ndarray::Array2;
 use rand::Rng;

@@ -14,7 +14,7 @@
 //! H. Risken, *The Fokker–Planck Equation* (1989), ch. 4; R. J. LeVeque, *Finite Volume Methods
 //! for Hyperbolic Problems* (2002), ch. 4; G. A. Pavliotis (2014), §4.1.
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use super::ScalarSde;
 

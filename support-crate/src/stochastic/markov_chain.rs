@@ -15,7 +15,7 @@
 //! Chains and Mixing Times* (2017), ch. 1–4; J. Kemeny & J. L. Snell, *Finite Markov Chains*
 //! (1960), §4.3 (fundamental matrix).
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

@@ -10,7 +10,7 @@
 //! G. N. Milstein (1974); P. E. Kloeden & E. Platen (1992), §10.3; D. J. Higham (2001), SIAM
 //! Review 43(3), §7.
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use super::ScalarSde;
 use ndarray::Array2;

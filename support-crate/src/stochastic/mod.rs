@@ -13,7 +13,7 @@
 //! | strong and weak errors | `error.rs` | [`Scheme`], [`strong_errors`], [`weak_errors`], [`ErrorCurve`] |
 //! | Fokker–Planck | `fokker_planck.rs` | [`fokker_planck_1d`], [`FokkerPlanckSolution`] |
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb and Part V (diffusion models).
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb and Part V (diffusion models).
 
 mod brownian;
 mod error;

@@ -1,4 +1,4 @@
-//! The statistical assertions of notebooks/12-stochastic-processes-and-sdes.ipynb, re-run on
+//! The statistical assertions of notebooks/14-stochastic-processes-and-sdes.ipynb, re-run on
 //! other seeds: a check that passes only for the notebook's lucky seed would be a defect.
 
 use super::*;

@@ -13,7 +13,7 @@
 //! D. Williams, *Probability with Martingales* (1991), ch. 10 (optional stopping, E10.7); R.
 //! Durrett, *Probability: Theory and Examples* (2019), §4.8.
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb.
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb.
 
 use rand::{Rng, RngExt};
 

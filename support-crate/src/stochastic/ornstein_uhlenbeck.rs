@@ -9,7 +9,7 @@
 //! G. E. Uhlenbeck & L. S. Ornstein (1930); B. Øksendal (2003), Example 5.1.3; G. A. Pavliotis,
 //! *Stochastic Processes and Applications* (2014), §3.7.
 //!
-//! Used in notebooks/12-stochastic-processes-and-sdes.ipynb and Part V (the VP diffusion).
+//! Used in notebooks/14-stochastic-processes-and-sdes.ipynb and Part V (the VP diffusion).
 
 use super::OrnsteinUhlenbeck;
 use ndarray::Array2;

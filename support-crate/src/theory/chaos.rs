@@ -22,7 +22,7 @@
 //! neural networks*, PNAS (Theorem 3: the $m^{-1/2}$ bound); J. Sirignano, K. Spiliopoulos
 //! (2020), *Mean field analysis of neural networks: a law of large numbers*, SIAM J. Appl. Math.
 //!
-//! Used in notebooks/20-mean-field-regime.ipynb.
+//! Used in notebooks/23-mean-field-regime.ipynb.
 
 use crate::learning::TwoLayer;
 use ndarray::{Array1, Array2};

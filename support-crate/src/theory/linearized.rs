@@ -19,7 +19,7 @@
 //! *Wide neural networks of any depth evolve as linear models under gradient descent*, NeurIPS;
 //! Jacot, Gabriel, Hongler (2018), *Neural tangent kernel*, NeurIPS.
 //!
-//! Used in notebooks/19-neural-tangent-kernel.ipynb.
+//! Used in notebooks/22-neural-tangent-kernel.ipynb.
 
 use crate::learning::TwoLayer;
 use crate::linalg::{SymmetricEigen, symmetric_eigen};

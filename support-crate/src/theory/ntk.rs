@@ -26,7 +26,7 @@
 //! in neural networks*, NeurIPS; Y. Cho, L. Saul (2009), *Kernel methods for deep learning*, NIPS;
 //! S. Arora et al. (2019), *On exact computation with an infinitely wide neural net*, NeurIPS.
 //!
-//! Used in notebooks/19-neural-tangent-kernel.ipynb.
+//! Used in notebooks/22-neural-tangent-kernel.ipynb.
 
 use crate::learning::TwoLayer;
 use ndarray::{Array1, Array2};

@@ -22,7 +22,7 @@
 //! descent for over-parameterized models using optimal transport*, NeurIPS; G. Rotskoff,
 //! E. Vanden-Eijnden (2018), *Parameters as interacting particles*, CPAM (2022).
 //!
-//! Used in notebooks/20-mean-field-regime.ipynb.
+//! Used in notebooks/23-mean-field-regime.ipynb.
 
 use crate::learning::TwoLayer;
 use ndarray::{Array1, Array2};

@@ -22,7 +22,7 @@
 //! neural networks*, PNAS; G. Yang, E. Hu (2021), *Feature learning in infinite-width neural
 //! networks* (μP), ICML.
 //!
-//! Used in notebooks/19-neural-tangent-kernel.ipynb and notebooks/20-mean-field-regime.ipynb.
+//! Used in notebooks/22-neural-tangent-kernel.ipynb and notebooks/23-mean-field-regime.ipynb.
 
 use crate::learning::{Scaling, TwoLayer};
 use ndarray::{Array2, Axis, concatenate};

@@ -12,7 +12,7 @@
 //! J. Sohl-Dickstein et al. (2015), §2.4; J. Ho, A. Jain, P. Abbeel (2020), eq. (5);
 //! C. Luo (2022), eqs. (45)–(58).
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb.
 
 use super::forward::normal_array;
 use super::{reverse_mean, EpsModel, NoiseSchedule, ReverseVariance};

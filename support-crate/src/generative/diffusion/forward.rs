@@ -12,7 +12,7 @@
 //! J. Ho, A. Jain, P. Abbeel (2020), eqs. (4), (6), (7); C. Luo, *Understanding Diffusion Models:
 //! A Unified Perspective* (2022), §2.
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb.
 
 use super::NoiseSchedule;
 use ndarray::Array2;

@@ -11,7 +11,7 @@
 //! ## Reference
 //! P. Vincent (2011); B. Efron, *Tweedie's formula and selection bias* (2011); Karras et al. (2022), eq. (3).
 //!
-//! Used in notebooks/25-score-matching.ipynb, 26-diffusion-models-ddpm.ipynb and 27-score-sdes-and-edm.ipynb.
+//! Used in notebooks/30-score-matching.ipynb, 31-diffusion-models-ddpm.ipynb and 32-score-sdes-and-edm.ipynb.
 
 use super::NoiseSchedule;
 use ndarray::{Array1, Array2};

@@ -14,7 +14,7 @@
 //! step index $t\in\{1,\dots,T\}$); the exact $\varepsilon^*$ of [`GaussianMixture`] is the
 //! oracle the tests use.
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb and 27-score-sdes-and-edm.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb and 32-score-sdes-and-edm.ipynb.
 
 mod elbo;
 mod forward;

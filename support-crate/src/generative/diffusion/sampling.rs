@@ -13,7 +13,7 @@
 //! J. Ho, A. Jain, P. Abbeel (2020), Algorithm 2; J. Song, C. Meng, S. Ermon, *Denoising Diffusion
 //! Implicit Models* (2021), eq. (12).
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb.
 
 use super::forward::normal_array;
 use super::{GaussianMixture, NoiseSchedule};

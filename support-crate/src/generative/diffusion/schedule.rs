@@ -11,7 +11,7 @@
 //! J. Ho, A. Jain, P. Abbeel, *Denoising Diffusion Probabilistic Models* (2020), §2, §4;
 //! A. Nichol, P. Dhariwal, *Improved DDPM* (2021), §3.2.
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb.
 
 /// A discrete noise schedule with `n_steps` $= T$ steps; indices are the paper's, $t = 1, \dots, T$
 /// for $\beta_t$ and $t = 0, \dots, T$ for $\bar\alpha_t$ ($\bar\alpha_0 = 1$).

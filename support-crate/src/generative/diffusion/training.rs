@@ -17,7 +17,7 @@
 //! J. Ho, A. Jain, P. Abbeel (2020), *Denoising Diffusion Probabilistic Models*, §3.4 and
 //! Algorithm 1; C. Luo (2022) / S. Chan (2024), tutorials on diffusion models.
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb (and 28 for the quality-vs-NFE comparison).
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb (and 28 for the quality-vs-NFE comparison).
 
 use super::forward::normal_array;
 use super::{ddim_sample, ddpm_sample, NoiseSchedule, ReverseVariance};

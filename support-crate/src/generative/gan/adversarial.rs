@@ -15,7 +15,7 @@
 //! Goodfellow et al. (2014), *Generative adversarial nets*; Gulrajani et al. (2017), *Improved
 //! training of Wasserstein GANs*, Algorithm 1.
 //!
-//! Used in notebooks/24-gans-and-wasserstein-gans.ipynb.
+//! Used in notebooks/29-gans-and-wasserstein-gans.ipynb.
 
 use crate::nn::codec::Wire;
 use crate::nn::engine::call;
@@ -270,7 +270,7 @@ mod tests {
     use crate::generative::metrics::{Gaussian2d, energy_distance};
     use crate::generative::targets::GaussianMixture2d;
 
-    /// The configuration of notebook 24 on the ring of 8 (σ = 0.1, radius 2).
+    /// The configuration of notebook 29 on the ring of 8 (σ = 0.1, radius 2).
     fn ring_config(kind: GanKind, seed: u64) -> GanConfig {
         let mut c = GanConfig::new(kind);
         (c.n_steps, c.lr, c.batch_size, c.seed) = (1000, 1e-3, 128, seed);

@@ -18,7 +18,7 @@
 //! *Wasserstein GAN*; Gulrajani et al. (2017), *Improved training of Wasserstein GANs*;
 //! Goodfellow, Bengio & Courville, *Deep Learning* (2016), §20.10.4.
 //!
-//! Used in notebooks/24-gans-and-wasserstein-gans.ipynb.
+//! Used in notebooks/29-gans-and-wasserstein-gans.ipynb.
 
 pub mod adversarial;
 pub mod optimal_discriminator;

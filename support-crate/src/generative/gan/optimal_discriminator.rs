@@ -11,7 +11,7 @@
 //! ## Reference
 //! Goodfellow et al. (2014), *Generative adversarial nets*, Proposition 1 and Theorem 1.
 //!
-//! Used in notebooks/24-gans-and-wasserstein-gans.ipynb.
+//! Used in notebooks/29-gans-and-wasserstein-gans.ipynb.
 
 /// $D^*(x) = p/(p+q)$ from the two density values at a point (½ where both vanish).
 ///

@@ -20,8 +20,8 @@
 //!
 //! The classifier is trained once per process (about a second) and kept.
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb, 27-score-sdes-and-edm.ipynb and
-//! 28-flows-and-flow-matching.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb, 32-score-sdes-and-edm.ipynb and
+//! 33-flows-and-flow-matching.ipynb.
 
 use super::frechet_distance;
 use crate::data::digits::{self, Digits};

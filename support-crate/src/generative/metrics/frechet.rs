@@ -7,7 +7,7 @@
 //! call it FID; the course does the same for digits with its own classifier. The square roots
 //! are taken by the symmetric eigensolver, negative rounding eigenvalues set to 0.
 //!
-//! Used in notebooks/26-diffusion-models-ddpm.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb.
 
 use super::check_samples;
 use crate::linalg::symmetric_eigen;

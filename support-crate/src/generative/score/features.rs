@@ -12,7 +12,7 @@
 //! A. Hyvärinen (2005), *Estimation of non-normalized statistical models by score matching*,
 //! JMLR 6, §2; C. M. Bishop, *Pattern Recognition and Machine Learning* (2006), §3.1 (basis functions).
 //!
-//! Used in notebooks/25-score-matching.ipynb.
+//! Used in notebooks/30-score-matching.ipynb.
 
 use ndarray::Array2;
 

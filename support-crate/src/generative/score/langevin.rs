@@ -19,7 +19,7 @@
 //! Y. Song & S. Ermon (2019), *Generative modeling by estimating gradients of the data
 //! distribution* (NCSN), Algorithm 1.
 //!
-//! Used in notebooks/25-score-matching.ipynb.
+//! Used in notebooks/30-score-matching.ipynb.
 
 use ndarray::Array2;
 use rand::Rng;

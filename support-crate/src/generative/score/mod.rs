@@ -20,7 +20,7 @@
 //! autoencoders*; Y. Song & S. Ermon (2019), *Generative modeling by estimating gradients of the
 //! data distribution*.
 //!
-//! Used in notebooks/25-score-matching.ipynb.
+//! Used in notebooks/30-score-matching.ipynb.
 
 mod features;
 mod langevin;

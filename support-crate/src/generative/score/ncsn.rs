@@ -17,7 +17,7 @@
 //! distribution*, §4.2 (the weighting $\lambda(\sigma)=\sigma^2$) and Algorithm 1; Y. Song & S. Ermon
 //! (2020), *Improved techniques for training score-based generative models* ($s_\theta = g_\theta/\sigma$).
 //!
-//! Used in notebooks/25-score-matching.ipynb.
+//! Used in notebooks/30-score-matching.ipynb.
 
 use super::annealed_langevin;
 use crate::generative::net::TimeMlp;

@@ -24,7 +24,7 @@
 //! P. Vincent (2011), *A connection between score matching and denoising autoencoders*, Neural
 //! Computation 23(7), §§3–4.
 //!
-//! Used in notebooks/25-score-matching.ipynb.
+//! Used in notebooks/30-score-matching.ipynb.
 
 use super::RbfFeatures;
 use crate::generative::targets::GaussianMixture2d;

@@ -14,7 +14,7 @@
 //! T. Karras, M. Aittala, T. Aila, S. Laine, *Elucidating the Design Space of Diffusion-Based Generative
 //! Models* (NeurIPS 2022), Table 1, eq. (5), Algorithm 1.
 //!
-//! Used in notebooks/27-score-sdes-and-edm.ipynb.
+//! Used in notebooks/32-score-sdes-and-edm.ipynb.
 
 use crate::generative::diffusion::GaussianMixture;
 use ndarray::Array2;

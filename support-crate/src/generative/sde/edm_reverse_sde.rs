@@ -13,7 +13,7 @@
 //! ## Reference
 //! Y. Song et al. (ICLR 2021), eq. (6); T. Karras et al. (NeurIPS 2022), eq. (6) with $\beta(t) = \dot\sigma/\sigma$.
 //!
-//! Used in notebooks/27-score-sdes-and-edm.ipynb.
+//! Used in notebooks/32-score-sdes-and-edm.ipynb.
 
 use super::DenoiserFn;
 use ndarray::Array2;

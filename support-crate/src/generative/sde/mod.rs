@@ -11,7 +11,7 @@
 //! Any score model plugs in as `&dyn Fn(&Array2<f64>, f64) -> Array2<f64>` (batch × dim, time
 //! time $t$ in $[0, 1]$); [`Sde::mixture_score`] is the exact score of a Gaussian-mixture data law.
 //!
-//! Used in notebooks/27-score-sdes-and-edm.ipynb.
+//! Used in notebooks/32-score-sdes-and-edm.ipynb.
 
 mod edm;
 mod edm_reverse_sde;

@@ -14,7 +14,7 @@
 //! Y. Song et al., *Score-Based Generative Modeling through Stochastic Differential Equations* (ICLR 2021),
 //! §3, §4.3 and Appendix B; B. D. O. Anderson, *Reverse-time diffusion equation models* (1982).
 //!
-//! Used in notebooks/27-score-sdes-and-edm.ipynb.
+//! Used in notebooks/32-score-sdes-and-edm.ipynb.
 
 use crate::generative::diffusion::GaussianMixture;
 use ndarray::{Array1, Array2};

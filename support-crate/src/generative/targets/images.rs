@@ -16,7 +16,7 @@
 //! S. Greydanus (2020), *Scaling down deep learning* (small procedurally generated data sets);
 //! Y. LeCun et al. (1998), MNIST, which this set imitates in miniature.
 //!
-//! Used in notebooks/23-variational-autoencoders.ipynb and notebooks/26-diffusion-models-ddpm.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb and notebooks/31-diffusion-models-ddpm.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

@@ -19,7 +19,7 @@
 //! generative models*; I. Higgins et al. (2017), *β-VAE*; Prince, *Understanding Deep
 //! Learning* (2023), ch. 17.
 //!
-//! Used in notebooks/23-variational-autoencoders.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb.
 
 use super::gaussian_kl::kl_to_standard_normal_rows;
 use crate::nn::codec::{Wire, decode};
@@ -448,7 +448,7 @@ mod tests {
 
     #[test]
     fn moons_vae_beats_the_fitted_gaussian() {
-        // The configuration of notebook 23 (1500 Adam steps, batch 128, two hidden layers of 64).
+        // The configuration of notebook 28 (1500 Adam steps, batch 128, two hidden layers of 64).
         // (1) Its test ELBO, a lower bound on its log-likelihood, exceeds the fitted Gaussian's
         // test log-likelihood by ≥ 0.15 nats (> 5 standard errors at 1000 test points).
         // (2) Energy distance to 1000 fresh target points below the Gaussian's. Measured on data

@@ -9,7 +9,7 @@
 //! ## Reference
 //! D. P. Kingma & M. Welling (2014), *Auto-encoding variational Bayes*, Appendix B.
 //!
-//! Used in notebooks/23-variational-autoencoders.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb.
 
 use ndarray::Array2;
 

@@ -23,7 +23,7 @@
 //! J. Lucas, G. Tucker, R. Grosse & M. Norouzi (2019), *Don't blame the ELBO! A linear VAE
 //! perspective on posterior collapse*; Bishop, *Pattern Recognition and Machine Learning*, §12.2.
 //!
-//! Used in notebooks/23-variational-autoencoders.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb.
 
 use nalgebra::{DMatrix, DVector};
 use ndarray::{Array1, Array2, Axis};

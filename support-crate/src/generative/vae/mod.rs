@@ -16,7 +16,7 @@
 //! D. P. Kingma & M. Welling (2014), *Auto-encoding variational Bayes*; Kingma & Welling (2019),
 //! *An introduction to variational autoencoders*.
 //!
-//! Used in notebooks/23-variational-autoencoders.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb.
 
 mod autoencoder;
 mod gaussian_kl;
