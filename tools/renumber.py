@@ -51,7 +51,7 @@ def main() -> None:
     num_list = r"\d\d(?:\s*(?:[–—-]|,|and|or|to)\s*\d\d(?![\d.]))*"
     ref_re = re.compile(r"\b([Nn]otebooks?\s+)(" + num_list + r")(?![\d.]\d)")
     label = r"\d\d\.\d+"
-    ex_re = re.compile(r"\b([Ee]xercises?\s+)(" + label + r"(?:\s*(?:[–—-]|,|and|or|to)\s*" + label + r")*)")
+    ex_re = re.compile(r"\b([Ee]xercises?\s+|Ex\.\s+)(" + label + r"(?:\s*(?:[–—-]|,|and|or|to)\s*" + label + r")*)")
     lit_re = re.compile(r"\"(\d\d)\.(\d+)\"")
     title_re = re.compile(r"(\"# )(\d\d)( — )")
 
