@@ -20,7 +20,7 @@ use burn::module::{AutodiffModule, Module, Param};
 use burn::nn::Linear;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Tensor, TensorData, activation};
-use course::nn::{LAYER_NORM_EPSILON, MultiHeadAttention, TransformerWeights, sinusoidal_encoding};
+use course::nn::{LAYER_NORM_EPSILON, TransformerWeights, sinusoidal_encoding};
 use ndarray::{Array1, Array2, Array3};
 
 fn vector<B: Backend>(v: &Array1<f64>, device: &B::Device) -> Tensor<B, 1> {
@@ -264,26 +264,6 @@ impl SequenceNet {
     }
 }
 
-/// The `TransformerWeights` of exported matrices (the order of [`SequenceNet::weights`]).
-pub fn weights_from(m: &[Array2<f64>], n_heads: usize, positional: bool) -> TransformerWeights {
-    let v = |i: usize| -> Array1<f64> { m[i].row(0).to_owned() };
-    TransformerWeights {
-        embed: m[0].clone(),
-        embed_b: v(1),
-        ln1: (v(2), v(3)),
-        attn: MultiHeadAttention { w_q: m[4].clone(), w_k: m[5].clone(), w_v: m[6].clone(), w_o: m[7].clone(), b_q: v(8), b_k: v(9), b_v: v(10), b_o: v(11), n_heads },
-        ln2: (v(12), v(13)),
-        ff_w1: m[14].clone(),
-        ff_b1: v(15),
-        ff_w2: m[16].clone(),
-        ff_b2: v(17),
-        ln_f: (v(18), v(19)),
-        out: m[20].clone(),
-        out_b: v(21),
-        positional,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,7 +302,7 @@ mod tests {
     #[test]
     fn exported_weights_round_trip() {
         let (w, net, _) = random_model(true, 2);
-        let back = weights_from(&net.weights(), 2, true);
+        let back = TransformerWeights::from_matrices(&net.weights(), 2, true);
         assert!((&back.attn.w_k - &w.attn.w_k).iter().all(|e| e.abs() < 1e-6));
         assert!((&back.ff_b1 - &w.ff_b1).iter().all(|e| e.abs() < 1e-6));
         assert!((&back.ln1.0 - &w.ln1.0).iter().all(|e| e.abs() < 1e-6));

@@ -249,22 +249,7 @@ impl SequenceClassifier {
     pub fn weights(&self) -> TransformerWeights {
         let cfg = self.transformer("weights");
         let m: Vec<Array2<f64>> = decode("transformer_weights", &call("transformer_weights", Value::U64(self.handle)));
-        let v = |i: usize| -> Array1<f64> { m[i].row(0).to_owned() };
-        TransformerWeights {
-            embed: m[0].clone(),
-            embed_b: v(1),
-            ln1: (v(2), v(3)),
-            attn: MultiHeadAttention { w_q: m[4].clone(), w_k: m[5].clone(), w_v: m[6].clone(), w_o: m[7].clone(), b_q: v(8), b_k: v(9), b_v: v(10), b_o: v(11), n_heads: cfg.n_heads },
-            ln2: (v(12), v(13)),
-            ff_w1: m[14].clone(),
-            ff_b1: v(15),
-            ff_w2: m[16].clone(),
-            ff_b2: v(17),
-            ln_f: (v(18), v(19)),
-            out: m[20].clone(),
-            out_b: v(21),
-            positional: cfg.positional,
-        }
+        TransformerWeights::from_matrices(&m, cfg.n_heads, cfg.positional)
     }
 
     /// What it is.
@@ -339,6 +324,34 @@ pub fn train_flat_mlp(hidden: usize, task: &KeyValueRecall, tc: &TrainConfig) ->
 impl Drop for SequenceClassifier {
     fn drop(&mut self) {
         call("drop", Value::U64(self.handle));
+    }
+}
+
+impl TransformerWeights {
+    /// The weights from the engine's exported matrices (vectors as `1 × n` rows), in the order of
+    /// [`SequenceNet::weights`]: embedding, layer norm 1, attention (Q, K, V, O and their biases),
+    /// layer norm 2, feed-forward, final layer norm, output layer.
+    ///
+    /// # Panics
+    /// If `m` holds fewer than 22 matrices.
+    pub fn from_matrices(m: &[Array2<f64>], n_heads: usize, positional: bool) -> Self {
+        assert!(m.len() >= 22, "TransformerWeights::from_matrices: m must hold the 22 exported matrices, got {}", m.len());
+        let v = |i: usize| -> Array1<f64> { m[i].row(0).to_owned() };
+        TransformerWeights {
+            embed: m[0].clone(),
+            embed_b: v(1),
+            ln1: (v(2), v(3)),
+            attn: MultiHeadAttention { w_q: m[4].clone(), w_k: m[5].clone(), w_v: m[6].clone(), w_o: m[7].clone(), b_q: v(8), b_k: v(9), b_v: v(10), b_o: v(11), n_heads },
+            ln2: (v(12), v(13)),
+            ff_w1: m[14].clone(),
+            ff_b1: v(15),
+            ff_w2: m[16].clone(),
+            ff_b2: v(17),
+            ln_f: (v(18), v(19)),
+            out: m[20].clone(),
+            out_b: v(21),
+            positional,
+        }
     }
 }
 
