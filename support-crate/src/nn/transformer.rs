@@ -334,6 +334,16 @@ impl TransformerWeights {
     ///
     /// # Panics
     /// If `m` holds fewer than 22 matrices.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::nn::TransformerWeights;
+    /// use ndarray::Array2;
+    /// // Matrix i filled with i: the feed-forward bias b₁ is the 16th, the final norm's shift the 20th.
+    /// let m: Vec<Array2<f64>> = (0..22).map(|i| Array2::from_elem((1, 3), i as f64)).collect();
+    /// let w = TransformerWeights::from_matrices(&m, 1, false);
+    /// assert_eq!((w.ff_b1[0], w.ln_f.1[2], w.attn.n_heads), (15.0, 19.0, 1));
+    /// ```
     pub fn from_matrices(m: &[Array2<f64>], n_heads: usize, positional: bool) -> Self {
         assert!(m.len() >= 22, "TransformerWeights::from_matrices: m must hold the 22 exported matrices, got {}", m.len());
         let v = |i: usize| -> Array1<f64> { m[i].row(0).to_owned() };
