@@ -31,7 +31,7 @@
 use super::GaussianBumps;
 use ndarray::{Array1, Array2};
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, StandardNormal};
+use crate::rng::normal_vec;
 
 /// $\mathbb E\lVert Z\rVert$ for $Z\sim\mathcal N(0, I_d)$: $\sqrt2\,\Gamma(\frac{d+1}2)/\Gamma(\frac d2)$, by the recursion
 /// $r_{d+1} = \frac d2 / r_d$, $r_1 = 1/\sqrt\pi$ for $r_d = \Gamma(\frac{d+1}2)/\Gamma(\frac d2)$.
@@ -65,10 +65,6 @@ fn amplitude(f: &GaussianBumps, omega: &[f64]) -> (f64, f64) {
     (re, im)
 }
 
-fn gaussian_vec(rng: &mut impl Rng, dim: usize, sd: f64) -> Vec<f64> {
-    (0..dim).map(|_| sd * <StandardNormal as Distribution<f64>>::sample(&StandardNormal, rng)).collect()
-}
-
 /// The Barron norm $C_f = \mathbb E_{\omega\sim\mathcal N(0,\sigma^2I)}[\lVert\omega\rVert\lvert A(\omega)\rvert]$ of a sum of
 /// bumps, by Monte Carlo with `n_samples` draws: (estimate, standard error).
 ///
@@ -87,7 +83,7 @@ pub fn barron_norm(f: &GaussianBumps, n_samples: usize, rng: &mut impl Rng) -> (
     assert!(n_samples >= 2, "barron_norm: n_samples must be >= 2, got {n_samples}");
     let (mut s1, mut s2) = (0.0, 0.0);
     for _ in 0..n_samples {
-        let omega = gaussian_vec(rng, f.dim(), f.scale);
+        let omega: Vec<f64> = normal_vec(rng, f.dim()).into_iter().map(|z| f.scale * z).collect();
         let (re, im) = amplitude(f, &omega);
         let v = omega.iter().map(|w| w * w).sum::<f64>().sqrt() * re.hypot(im);
         s1 += v;
@@ -126,7 +122,7 @@ pub fn uniform_ball(rng: &mut impl Rng, n: usize, dim: usize, radius: f64) -> Ar
     assert!(radius.is_finite() && radius > 0.0, "uniform_ball: radius must be finite and > 0, got {radius}");
     let mut x = Array2::zeros((n, dim));
     for mut row in x.rows_mut() {
-        let z = gaussian_vec(rng, dim, 1.0);
+        let z = normal_vec(rng, dim);
         let norm = z.iter().map(|v| v * v).sum::<f64>().sqrt();
         let u: f64 = rng.random::<f64>();
         let s = radius * u.powf(1.0 / dim as f64) / norm;
@@ -213,8 +209,8 @@ pub fn barron_network(f: &GaussianBumps, c_f: f64, radius: f64, width: usize, rn
     for j in 0..width {
         let (rho, dir, phi) = loop {
             // ‖ω‖ = σ·χ_{d+1} has density ∝ ρ·ρ^{d−1}e^{−ρ²/2σ²}: the Gaussian radius tilted by ρ.
-            let rho = f.scale * gaussian_vec(rng, d + 1, 1.0).iter().map(|v| v * v).sum::<f64>().sqrt();
-            let z = gaussian_vec(rng, d, 1.0);
+            let rho = f.scale * normal_vec(rng, d + 1).iter().map(|v| v * v).sum::<f64>().sqrt();
+            let z = normal_vec(rng, d);
             let norm = z.iter().map(|v| v * v).sum::<f64>().sqrt();
             let dir: Vec<f64> = z.iter().map(|v| v / norm).collect();
             let omega: Vec<f64> = dir.iter().map(|v| v * rho).collect();
@@ -244,7 +240,7 @@ mod tests {
         let mut rng = seeded(5);
         for d in [1usize, 3, 7] {
             let n = 200_000;
-            let m: f64 = (0..n).map(|_| gaussian_vec(&mut rng, d, 1.0).iter().map(|v| v * v).sum::<f64>().sqrt()).sum::<f64>() / n as f64;
+            let m: f64 = (0..n).map(|_| normal_vec(&mut rng, d).iter().map(|v| v * v).sum::<f64>().sqrt()).sum::<f64>() / n as f64;
             assert!((m - mean_norm_gaussian(d)).abs() < 0.01, "d = {d}: {m} vs {}", mean_norm_gaussian(d));
         }
     }

@@ -64,14 +64,7 @@ impl SoftmaxPolicy {
     /// assert_eq!(pi.probs()[[0, 0]], 1.0); // no overflow
     /// ```
     pub fn probs(&self) -> Array2<f64> {
-        let mut p = self.theta.clone();
-        for mut row in p.rows_mut() {
-            let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            row.mapv_inplace(|t| (t - m).exp());
-            let z = row.sum();
-            row /= z;
-        }
-        p
+        crate::nn::softmax_rows(&self.theta)
     }
 
     /// The score $\nabla_\theta\log\pi(a\mid s)$, an `n_states × n_actions` matrix that is zero
@@ -109,13 +102,19 @@ impl SoftmaxPolicy {
         let (n_s, n_a) = self.theta.dim();
         assert!(s < n_s && a < n_a, "SoftmaxPolicy::score: need s < {n_s} and a < {n_a}, got s = {s}, a = {a}");
         assert_eq!(g.dim(), (n_s, n_a), "SoftmaxPolicy::add_score: g must be {n_s}×{n_a}, got {:?}", g.dim());
-        let row = self.theta.row(s);
-        let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let z: f64 = row.iter().map(|t| (t - m).exp()).sum();
+        let w = self.exp_weights(s);
+        let z: f64 = w.iter().sum();
         for b in 0..n_a {
-            let p = (row[b] - m).exp() / z;
+            let p = w[b] / z;
             g[[s, b]] += weight * (if b == a { 1.0 } else { 0.0 } - p);
         }
+    }
+
+    /// $e^{\theta_{s,a} - \max_b\theta_{s,b}}$ for every action: $\pi(\cdot\mid s)$ up to its normalizer.
+    fn exp_weights(&self, s: usize) -> Vec<f64> {
+        let row = self.theta.row(s);
+        let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        row.iter().map(|t| (t - m).exp()).collect()
     }
 
     /// Samples $A\sim\pi(\cdot\mid s)$.
@@ -133,9 +132,7 @@ impl SoftmaxPolicy {
     pub fn sample(&self, s: usize, rng: &mut impl Rng) -> usize {
         let (n_s, n_a) = self.theta.dim();
         assert!(s < n_s, "SoftmaxPolicy::sample: need s < {n_s}, got {s}");
-        let row = self.theta.row(s);
-        let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let w: Vec<f64> = row.iter().map(|t| (t - m).exp()).collect();
+        let w = self.exp_weights(s);
         let u: f64 = rng.random::<f64>() * w.iter().sum::<f64>();
         let mut acc = 0.0;
         for (a, wa) in w.iter().enumerate() {
