@@ -10,6 +10,8 @@ What is rewritten, each in a single substitution so that no number is mapped twi
   test's ALIASES (keys re-sorted), and the order of `pub mod nbNN;` in exercises/mod.rs.
 Prose that names a notebook by its number alone ("as in 21") is not found: grep for it after, and
 check tests/test_crossrefs.py, whose expected messages ("notebook(s) 23") follow the real aliases.
+Numbers in code are not found either (the capstone's `(30..=35)`, the range of Part V): grep the
+notebooks for `..=` ranges near "notebook".
 """
 
 from __future__ import annotations
