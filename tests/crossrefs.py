@@ -56,10 +56,10 @@ ALIASES = {
     "30": "score matching langevin ncsn denoising",
     "31": "ddpm diffusion ddim",
     "32": "edm probability-flow pf-ode score sde heun",
-    "33": "flow matching normalizing cnf rectified coupling reflow",
-    "34": "stochastic control path integral pis",
-    "35": "schrödinger bridge sinkhorn entropic ot ipf",
-    "36": "capstone journal club inpainting application",
+    "34": "flow matching normalizing cnf rectified coupling reflow",
+    "35": "stochastic control path integral pis",
+    "36": "schrödinger bridge sinkhorn entropic ot ipf",
+    "37": "capstone journal club inpainting application",
 }
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:-[A-Za-zÀ-ÿ0-9]+)*")

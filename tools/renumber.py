@@ -79,7 +79,13 @@ def main() -> None:
     files = [p for p in files if p.resolve() not in keep]
     for path in files:
         old = path.read_text()
-        new = rewrite(old, path)
+        if path.name == "test_crossrefs.py":
+            # The checker's own test uses made-up titles, not the real notebooks: leave it.
+            head, sep, rest = old.partition("def test_the_checker_on_known_sentences")
+            body, sep2, tail = rest.partition("\n\n\ndef ")
+            new = rewrite(head, path) + sep + body + sep2 + rewrite(tail, path)
+        else:
+            new = rewrite(old, path)
         if new != old:
             path.write_text(new)
 

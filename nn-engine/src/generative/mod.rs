@@ -1,4 +1,4 @@
-//! The burn side of `course::generative`: the networks of Part V (notebooks 28–36) and their
+//! The burn side of `course::generative`: the networks of Part V (notebooks 28–37) and their
 //! training loops. Each file owns its operations and answers them in its `dispatch`; the
 //! engine's table ([`crate::dispatch`]) falls through to [`dispatch`] here.
 

@@ -8,7 +8,7 @@
 //! Used in notebooks/03-compression-and-low-rank.ipynb, notebooks/10-architectures.ipynb,
 //! notebooks/20-boltzmann-machines-and-energy-models.ipynb, notebooks/28-variational-autoencoders.ipynb
 //! and the digit generators of notebooks/31-diffusion-models-ddpm.ipynb, 32-score-sdes-and-edm.ipynb
-//! and 33-flows-and-flow-matching.ipynb.
+//! and 34-flows-and-flow-matching.ipynb.
 
 use crate::rng::seeded;
 use ndarray::Array2;

@@ -23,7 +23,7 @@
 //! | [`bridges`] | entropic OT (Sinkhorn), Schrödinger bridges, iterative proportional fitting |
 //! | [`applications`] | the capstone: a Boltzmann toy, inpainting with an exact posterior, the journal-club map |
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 pub mod applications;
 pub mod bridges;

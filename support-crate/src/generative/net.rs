@@ -20,7 +20,7 @@
 //! Vaswani et al. (2017), *Attention is all you need*, §3.5; Ho, Jain & Abbeel (2020), *DDPM*,
 //! App. B; Kingma & Ba (2015), *Adam*.
 //!
-//! Used in notebooks/30-score-matching.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/30-score-matching.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 use crate::nn::codec::Wire;
 use crate::nn::engine::call;

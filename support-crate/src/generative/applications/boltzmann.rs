@@ -19,7 +19,7 @@
 //! H. A. Kramers (1940), *Brownian motion in a field of force*; Noé et al. (2019), *Boltzmann
 //! generators*; Song et al. (2021), *Score-based generative modeling through SDEs*.
 //!
-//! Used in notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/37-capstone-and-journal-club.ipynb.
 
 use crate::generative::diffusion::GaussianMixture;
 use crate::sampling::LogDensity;

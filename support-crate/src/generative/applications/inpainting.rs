@@ -23,7 +23,7 @@
 //! Song et al. (2021), *Score-based generative modeling through SDEs*, §5 and App. I; Chung et
 //! al. (2023), *Diffusion posterior sampling*; Lugmayr et al. (2022), *RePaint*.
 //!
-//! Used in notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/37-capstone-and-journal-club.ipynb.
 
 use crate::generative::diffusion::{GaussianMixture, NoiseSchedule, ReverseVariance, ddpm_sample, reverse_mean, standard_normal};
 use ndarray::Array2;
@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn replacement_generates_glyphs_the_observation_rules_out_on_every_seed() {
-        // notebook 36's set-up: 10 × 10 glyphs, top half observed with noise 0.1
+        // notebook 37's set-up: 10 × 10 glyphs, top half observed with noise 0.1
         use crate::generative::targets::{GlyphStyle, render_glyph};
         let size = 10;
         let centres = Array2::from_shape_fn((10, size * size), |(d, j)| render_glyph(d, size, GlyphStyle::default())[[j / size, j % size]]);

@@ -1,7 +1,7 @@
 //! The journal club: the twelve papers of the seed syllabus, each mapped to the notebook where
 //! its idea is implemented and checked, and how much of the paper that notebook implements.
 //!
-//! Used in notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/37-capstone-and-journal-club.ipynb.
 
 /// One seed paper and where the course implements it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +56,7 @@ impl Coverage {
     /// ```
     /// use course::generative::applications::Coverage;
     /// assert!(Coverage::Implemented.is_implemented());
-    /// assert!(!Coverage::ProseOnly("see notebook 33").is_implemented());
+    /// assert!(!Coverage::ProseOnly("see notebook 34").is_implemented());
     /// ```
     pub fn is_implemented(&self) -> bool {
         matches!(self, Coverage::Implemented)
@@ -115,7 +115,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2021,
         title: "Diffusion normalizing flow",
         reference: "arXiv:2110.07579",
-        notebook: "33-flows-and-flow-matching",
+        notebook: "34-flows-and-flow-matching",
         idea: "a learned forward drift joins normalizing flows and diffusion models",
         coverage: Coverage::ProseOnly("the jointly trained forward drift is described, not trained; flow matching and reflow stand in"),
     },
@@ -133,7 +133,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2022,
         title: "Diffusion models: a comprehensive survey of methods and applications",
         reference: "arXiv:2209.00796",
-        notebook: "36-capstone-and-journal-club",
+        notebook: "37-capstone-and-journal-club",
         idea: "the map of the field: samplers, likelihoods, conditioning and applications (inverse problems, science)",
         coverage: Coverage::Implemented,
     },
@@ -142,7 +142,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2022,
         title: "Path integral sampler: a stochastic control approach for sampling",
         reference: "arXiv:2111.15141",
-        notebook: "34-stochastic-control-and-sampling",
+        notebook: "35-stochastic-control-and-sampling",
         idea: "sampling an unnormalized density by optimal control, with an unbiased estimate of Z",
         coverage: Coverage::Implemented,
     },
@@ -151,7 +151,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2023,
         title: "Score matching via differentiable physics",
         reference: "arXiv:2301.10250",
-        notebook: "34-stochastic-control-and-sampling",
+        notebook: "35-stochastic-control-and-sampling",
         idea: "learning a score through the steps of a differentiable simulator",
         coverage: Coverage::Partial("a linear simulator (particles in a harmonic trap) and a score linear in fixed features"),
     },
@@ -160,7 +160,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2022,
         title: "GeoDiff: a geometric diffusion model for molecular conformation generation",
         reference: "arXiv:2203.02923",
-        notebook: "34-stochastic-control-and-sampling",
+        notebook: "35-stochastic-control-and-sampling",
         idea: "a rotation-equivariant denoiser gives a rotation-invariant generated distribution",
         coverage: Coverage::Partial("an equivariant denoiser linear in radial features, on noisy triangles; no network, no molecular potential"),
     },
@@ -169,7 +169,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2023,
         title: "Flow matching for generative modeling",
         reference: "arXiv:2210.02747",
-        notebook: "33-flows-and-flow-matching",
+        notebook: "34-flows-and-flow-matching",
         idea: "regress a velocity field on conditional paths; OT paths sample in few steps",
         coverage: Coverage::Implemented,
     },
@@ -178,7 +178,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         year: 2023,
         title: "Likelihood training of Schrödinger bridge using forward-backward SDEs theory",
         reference: "arXiv:2110.11291",
-        notebook: "35-schrodinger-bridges",
+        notebook: "36-schrodinger-bridges",
         idea: "a bridge between two data sets trained by alternating forward and backward drifts",
         coverage: Coverage::Partial("the bridge is trained by IPF / mean matching (De Bortoli et al.); the FBSDE likelihood objective is prose only"),
     },

@@ -8,7 +8,7 @@
 //! | `boltzmann` | [`TwoState`]: a tilted double well at temperature kT, populations by quadrature and Laplace, a grid mixture with exact noised scores |
 //! | `journal_club` | [`SEED_PAPERS`]: the twelve papers, each with its notebook and its [`Coverage`] |
 //!
-//! Used in notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/37-capstone-and-journal-club.ipynb.
 
 mod boltzmann;
 mod inpainting;

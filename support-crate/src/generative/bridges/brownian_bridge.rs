@@ -10,7 +10,7 @@
 //! I. Karatzas & S. Shreve (1991), *Brownian Motion and Stochastic Calculus*, §5.6.B; C. Léonard
 //! (2014), *A survey of the Schrödinger problem and some of its connections with optimal transport*, Prop. 2.3.
 //!
-//! Used in notebooks/35-schrodinger-bridges.ipynb.
+//! Used in notebooks/36-schrodinger-bridges.ipynb.
 
 use ndarray::Array2;
 use rand::Rng;

@@ -29,7 +29,7 @@
 //! E. Theodorou (2022), *Likelihood training of Schrödinger bridge using forward-backward SDEs
 //! theory*, ICLR, Thm. 4.
 //!
-//! Used in notebooks/35-schrodinger-bridges.ipynb.
+//! Used in notebooks/36-schrodinger-bridges.ipynb.
 
 use crate::generative::net::TimeMlp;
 use crate::rng::ChaCha8Rng;

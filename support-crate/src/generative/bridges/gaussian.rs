@@ -20,7 +20,7 @@
 //! *Entropy-regularized 2-Wasserstein distance between Gaussian measures*; C. Bunne et al.
 //! (2023), *The Schrödinger bridge between Gaussian measures has a closed form*, AISTATS.
 //!
-//! Used in notebooks/35-schrodinger-bridges.ipynb.
+//! Used in notebooks/36-schrodinger-bridges.ipynb.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 use ndarray::Array2;

@@ -21,7 +21,7 @@
 //! (2022), *Likelihood training of Schrödinger bridge using forward-backward SDEs theory*;
 //! G. Peyré & M. Cuturi (2019), *Computational Optimal Transport*, ch. 4.
 //!
-//! Used in notebooks/35-schrodinger-bridges.ipynb.
+//! Used in notebooks/36-schrodinger-bridges.ipynb.
 
 pub mod brownian_bridge;
 pub mod dsb;

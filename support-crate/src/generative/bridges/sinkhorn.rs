@@ -18,7 +18,7 @@
 //! M. Cuturi (2013), *Sinkhorn distances*; G. Peyré & M. Cuturi (2019), *Computational Optimal
 //! Transport*, ch. 4 (§4.2 Sinkhorn, §4.4 log-domain stabilization).
 //!
-//! Used in notebooks/35-schrodinger-bridges.ipynb.
+//! Used in notebooks/36-schrodinger-bridges.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

@@ -17,7 +17,7 @@
 //! for molecular conformation generation*, ICLR, §4; V. G. Satorras, E. Hoogeboom & M. Welling
 //! (2021), *E(n) equivariant graph neural networks*.
 //!
-//! Used in notebooks/34-stochastic-control-and-sampling.ipynb.
+//! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
 use crate::generative::diffusion::{NoiseSchedule, reverse_mean};
 use nalgebra::{DMatrix, DVector};

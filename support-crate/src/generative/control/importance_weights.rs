@@ -13,7 +13,7 @@
 //! A. B. Owen, *Monte Carlo theory, methods and examples* (2013), ch. 9 (importance sampling,
 //! §9.3 effective sample size).
 //!
-//! Used in notebooks/34-stochastic-control-and-sampling.ipynb.
+//! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
 fn check_log_weights(who: &str, log_weights: &[f64]) {
     assert!(!log_weights.is_empty(), "{who}: log_weights must be non-empty");

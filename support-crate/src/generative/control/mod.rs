@@ -13,7 +13,7 @@
 //! | [`simulator_score`] | a trapped particle's simulator, a score fitted through its reverse step, rollout gradients |
 //! | [`equivariant_denoiser`] | point clouds, a pairwise E(2)-equivariant noise predictor, its DDPM sampler |
 //!
-//! Used in notebooks/34-stochastic-control-and-sampling.ipynb.
+//! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
 pub mod equivariant_denoiser;
 pub mod importance_weights;

@@ -18,7 +18,7 @@
 //! sampling*, ICLR, §2–3; H. J. Kappen (2005), *Path integrals and symmetry breaking for optimal
 //! control theory*.
 //!
-//! Used in notebooks/34-stochastic-control-and-sampling.ipynb.
+//! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
 use crate::generative::targets::{DoubleWell, GaussianMixture2d};
 use crate::nn::codec::Wire;

@@ -26,7 +26,7 @@
 //! B. Holzschuh, S. Vegetti & N. Thuerey (2023), *Solving inverse physics problems with score
 //! matching*, NeurIPS, §3 (the 1-step and multi-step losses).
 //!
-//! Used in notebooks/34-stochastic-control-and-sampling.ipynb.
+//! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
 use ndarray::Array2;
 use rand::Rng;

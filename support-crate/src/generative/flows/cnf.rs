@@ -15,7 +15,7 @@
 //! R. T. Q. Chen, Y. Rubanova, J. Bettencourt & D. Duvenaud (2018), *Neural ordinary
 //! differential equations*, NeurIPS, §4; W. Grathwohl et al. (2019), *FFJORD*, ICLR.
 //!
-//! Used in notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/34-flows-and-flow-matching.ipynb.
 
 use ndarray::Array2;
 

@@ -21,7 +21,7 @@
 //! G. Papamakarios et al. (2021), *Normalizing flows for probabilistic modeling and inference*,
 //! JMLR 22, §2–3.
 //!
-//! Used in notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/34-flows-and-flow-matching.ipynb.
 
 use crate::optim::AdamState;
 use crate::rng::seeded;

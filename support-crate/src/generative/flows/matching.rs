@@ -21,7 +21,7 @@
 //! X. Liu, C. Gong & Q. Liu (2023), *Flow straight and fast: learning to generate and transfer
 //! data with rectified flow*, ICLR, §2–3.
 //!
-//! Used in notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/34-flows-and-flow-matching.ipynb.
 
 use super::ProbabilityPath;
 use crate::generative::net::TimeMlp;

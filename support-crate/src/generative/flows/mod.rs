@@ -22,7 +22,7 @@
 //! *Flow straight and fast*; Q. Zhang & Y. Chen (2021), *Diffusion normalizing flow*;
 //! G. Papamakarios et al. (2021), *Normalizing flows for probabilistic modeling and inference*.
 //!
-//! Used in notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/34-flows-and-flow-matching.ipynb.
 
 mod cnf;
 mod coupling;

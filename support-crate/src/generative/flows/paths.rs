@@ -23,7 +23,7 @@
 //! Y. Lipman, R. T. Q. Chen, H. Ben-Hamu, M. Nickel & M. Le (2023), *Flow matching for
 //! generative modeling*, ICLR, §4.1.
 //!
-//! Used in notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/34-flows-and-flow-matching.ipynb.
 
 /// A Gaussian conditional probability path $x_t = a_t\varepsilon + b_t x_1$.
 #[derive(Clone, Copy, Debug, PartialEq)]

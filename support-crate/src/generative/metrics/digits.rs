@@ -21,7 +21,7 @@
 //! The classifier is trained once per process (about a second) and kept.
 //!
 //! Used in notebooks/31-diffusion-models-ddpm.ipynb, 32-score-sdes-and-edm.ipynb and
-//! 33-flows-and-flow-matching.ipynb.
+//! 34-flows-and-flow-matching.ipynb.
 
 use super::frechet_distance;
 use crate::data::digits::{self, Digits};

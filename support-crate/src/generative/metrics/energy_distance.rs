@@ -16,7 +16,7 @@
 //! G. J. Székely & M. L. Rizzo (2013), *Energy statistics: A class of statistics based on
 //! distances*, J. Statist. Plann. Inference 143, 1249–1272.
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 use super::{check_samples, pair_sums};
 use ndarray::Array2;

@@ -9,7 +9,7 @@
 //! ## Reference
 //! C. M. Bishop, *Pattern Recognition and Machine Learning* (2006), §2.3.4.
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 use ndarray::Array2;
 use rand::Rng;

@@ -19,7 +19,7 @@
 //! A. Gretton, K. Borgwardt, M. Rasch, B. Schölkopf & A. Smola (2012), *A kernel two-sample test*,
 //! JMLR 13, 723–773.
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 use super::{check_samples, pair_sums};
 use ndarray::Array2;

@@ -18,7 +18,7 @@
 //! G. Peyré & M. Cuturi (2019), *Computational Optimal Transport*, §2.6 and §9.3 (sliced);
 //! N. Bonneel, J. Rabin, G. Peyré & H. Pfister (2015), *Sliced and Radon Wasserstein barycenters of measures*.
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 use super::check_samples;
 use crate::rng::seeded;

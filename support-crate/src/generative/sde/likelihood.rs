@@ -11,7 +11,7 @@
 //! R. T. Q. Chen et al., *Neural Ordinary Differential Equations* (2018), Theorem 1; W. Grathwohl et al.,
 //! *FFJORD* (2019) for Hutchinson's estimator; Y. Song et al. (2021), §4.3 and Appendix D.2.
 //!
-//! Used in notebooks/32-score-sdes-and-edm.ipynb and 33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/32-score-sdes-and-edm.ipynb and 34-flows-and-flow-matching.ipynb.
 
 use super::{pf_ode_drift, ScoreFn, Sde};
 use ndarray::{Array1, Array2};

@@ -17,7 +17,7 @@
 //! T. Karras, M. Aittala, T. Aila, S. Laine, *Elucidating the Design Space of Diffusion-Based Generative
 //! Models* (NeurIPS 2022), §5 and Table 1 (training: $P_{\rm mean} = -1.2$, $P_{\rm std} = 1.2$).
 //!
-//! Used in notebooks/32-score-sdes-and-edm.ipynb and 33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/32-score-sdes-and-edm.ipynb and 34-flows-and-flow-matching.ipynb.
 
 use super::{edm_euler, edm_euler_maruyama, edm_heun, karras_sigmas, EdmPreconditioning};
 use crate::generative::diffusion::standard_normal;

@@ -10,14 +10,14 @@
 //! and $x_2 \sim \mathcal N(0, \sigma_y^2)$. For large $a$, Laplace's method gives
 //! $Z_1 \approx 2\sqrt{\pi/(4a)}$.
 //!
-//! A sampler or a control-based method (notebook 34) must put half the mass in each well.
+//! A sampler or a control-based method (notebook 35) must put half the mass in each well.
 //!
 //! ## Reference
 //! Q. Zhang & Y. Chen (2022), *Path Integral Sampler: a stochastic control approach for
 //! sampling*, ICLR (the double-well benchmark); C. Robert & G. Casella, *Monte Carlo
 //! Statistical Methods* (2004), §2.3 (rejection sampling).
 //!
-//! Used in notebooks/34-stochastic-control-and-sampling.ipynb.
+//! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
 use crate::sampling::LogDensity;
 use ndarray::Array2;

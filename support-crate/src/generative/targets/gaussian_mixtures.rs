@@ -17,7 +17,7 @@
 //! L. Metz, B. Poole, D. Pfau & J. Sohl-Dickstein (2017), *Unrolled generative adversarial
 //! networks* (the ring of 8 and grid of 25 Gaussians, "high-quality samples within 3σ").
 //!
-//! Used in notebooks/29-gans-and-wasserstein-gans.ipynb to notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/29-gans-and-wasserstein-gans.ipynb to notebooks/34-flows-and-flow-matching.ipynb.
 
 use crate::sampling::LogDensity;
 use ndarray::Array2;

@@ -12,7 +12,7 @@
 //! Every 2-D target has `sample(n_samples, rng) -> Array2<f64>` (n × 2); the mixtures and the double
 //! well also implement [`crate::sampling::LogDensity`], so the MCMC samplers of notebook 17 run on them.
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/36-capstone-and-journal-club.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/37-capstone-and-journal-club.ipynb.
 
 mod circles;
 mod double_well;

@@ -9,7 +9,7 @@
 //! ## Reference
 //! F. Pedregosa et al. (2011), *Scikit-learn: Machine Learning in Python*, JMLR 12 (`make_moons`).
 //!
-//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/28-variational-autoencoders.ipynb to notebooks/34-flows-and-flow-matching.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};

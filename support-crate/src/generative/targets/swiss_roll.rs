@@ -12,7 +12,7 @@
 //! J. Sohl-Dickstein et al. (2015), *Deep unsupervised learning using nonequilibrium thermodynamics*
 //! (the Swiss roll as the first diffusion-model target).
 //!
-//! Used in notebooks/31-diffusion-models-ddpm.ipynb to notebooks/33-flows-and-flow-matching.ipynb.
+//! Used in notebooks/31-diffusion-models-ddpm.ipynb to notebooks/34-flows-and-flow-matching.ipynb.
 
 use ndarray::Array2;
 use rand::{Rng, RngExt};
