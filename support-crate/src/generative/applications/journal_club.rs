@@ -20,6 +20,67 @@ pub struct Paper {
     pub idea: &'static str,
     /// How much of the paper's method the notebook implements.
     pub coverage: Coverage,
+    /// The public items of the course crate (functions, types) that implement it and that the
+    /// notebook calls: the journal-club talk starts from their source.
+    pub code: &'static [&'static str],
+}
+
+impl Paper {
+    /// The items of [`Paper::code`] that `notebook_source` (the notebook's file, as text) never
+    /// names: a paper is implemented in a notebook only if the notebook runs its code.
+    ///
+    /// # Examples
+    /// ```
+    /// use course::generative::applications::SEED_PAPERS;
+    /// let vincent = &SEED_PAPERS[0];
+    /// assert_eq!(vincent.uncalled("let j = dsm_objective(&x); let e = esm_objective(&x); let t = dsm_target(&x);"), Vec::<&str>::new());
+    /// assert_eq!(vincent.uncalled("let j = dsm_objective(&x);"), vec!["esm_objective", "dsm_target"]);
+    /// ```
+    pub fn uncalled(&self, notebook_source: &str) -> Vec<&'static str> {
+        self.code.iter().copied().filter(|name| !mentions(notebook_source, name)).collect()
+    }
+}
+
+/// Whether `text` contains `name` as a whole identifier (not as part of a longer one).
+fn mentions(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+/// Whether the Rust sources under `src_root` define `name` as a public function, type, trait or
+/// constant (`pub fn name`, `pub struct name`, …): the check that a journal-club entry points at
+/// code that exists.
+///
+/// # Panics
+/// If `src_root` is not a readable directory.
+///
+/// # Examples
+/// ```
+/// use course::generative::applications::defines_public;
+/// let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+/// assert!(defines_public(&src, "train_ddpm"));
+/// assert!(!defines_public(&src, "train_ddpm_by_magic"));
+/// ```
+pub fn defines_public(src_root: &std::path::Path, name: &str) -> bool {
+    let entries = std::fs::read_dir(src_root).unwrap_or_else(|e| panic!("defines_public: src_root {} is not a readable directory ({e})", src_root.display()));
+    entries.filter_map(Result::ok).any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            defines_public(&path, name)
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            ["fn", "struct", "enum", "trait", "const", "type"].iter().any(|kind| {
+                let key = format!("pub {kind} {name}");
+                text.match_indices(&key).any(|(i, _)| !text[i + key.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            })
+        } else {
+            false
+        }
+    })
 }
 
 /// How much of a paper the course implements.
@@ -82,6 +143,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "30-score-matching",
         idea: "denoising score matching equals explicit score matching up to a constant (checked numerically)",
         coverage: Coverage::Implemented,
+        code: &["dsm_objective", "esm_objective", "dsm_target"],
     },
     Paper {
         authors: "J. Sohl-Dickstein, E. Weiss, N. Maheswaranathan, S. Ganguli",
@@ -91,6 +153,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "31-diffusion-models-ddpm",
         idea: "a generative model as the reversal of a fixed noising Markov chain, trained by an ELBO",
         coverage: Coverage::Implemented,
+        code: &["ddpm_elbo_gaussian", "ddpm_elbo_mc", "ddpm_sample_path"],
     },
     Paper {
         authors: "J. Ho, A. Jain, P. Abbeel",
@@ -100,6 +163,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "31-diffusion-models-ddpm",
         idea: "ε-prediction, the closed-form forward process and ancestral sampling",
         coverage: Coverage::Implemented,
+        code: &["train_ddpm", "DdpmModel", "ddpm_sample"],
     },
     Paper {
         authors: "Y. Song, J. Sohl-Dickstein, D. Kingma, A. Kumar, S. Ermon, B. Poole",
@@ -109,6 +173,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "32-score-sdes-and-edm",
         idea: "VP/VE SDEs, the reverse SDE and the probability-flow ODE with exact likelihood",
         coverage: Coverage::Implemented,
+        code: &["reverse_sde", "probability_flow", "pf_ode_log_likelihood"],
     },
     Paper {
         authors: "Q. Zhang, Y. Chen",
@@ -118,6 +183,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "34-flows-and-flow-matching",
         idea: "a learned forward drift joins normalizing flows and diffusion models",
         coverage: Coverage::ProseOnly("the jointly trained forward drift is described, not trained; flow matching and reflow stand in"),
+        code: &[],
     },
     Paper {
         authors: "T. Karras, M. Aittala, T. Aila, S. Laine",
@@ -127,6 +193,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "32-score-sdes-and-edm",
         idea: "σ(t) = t, preconditioning and Heun's sampler: quality at fewer function evaluations",
         coverage: Coverage::Partial("the deterministic Heun sampler and preconditioning; the stochastic sampler (S_churn) is missing"),
+        code: &["EdmPreconditioning", "train_edm", "edm_heun"],
     },
     Paper {
         authors: "L. Yang, Z. Zhang, Y. Song, et al.",
@@ -136,6 +203,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "37-capstone-and-journal-club",
         idea: "the map of the field: samplers, likelihoods, conditioning and applications (inverse problems, science)",
         coverage: Coverage::Implemented,
+        code: &["inpaint_exact", "inpainting_posterior", "TwoState"],
     },
     Paper {
         authors: "Q. Zhang, Y. Chen",
@@ -145,6 +213,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "35-stochastic-control-and-sampling",
         idea: "sampling an unnormalized density by optimal control, with an unbiased estimate of Z",
         coverage: Coverage::Implemented,
+        code: &["PathIntegralSampler", "log_z_estimate"],
     },
     Paper {
         authors: "B. Holzschuh, S. Vegetti, N. Thuerey",
@@ -154,6 +223,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "35-stochastic-control-and-sampling",
         idea: "learning a score through the steps of a differentiable simulator",
         coverage: Coverage::Partial("a linear simulator (particles in a harmonic trap) and a score linear in fixed features"),
+        code: &["TrappedParticle", "SimulatorScore"],
     },
     Paper {
         authors: "M. Xu, L. Yu, Y. Song, C. Shi, S. Ermon, J. Tang",
@@ -163,6 +233,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "35-stochastic-control-and-sampling",
         idea: "a rotation-equivariant denoiser gives a rotation-invariant generated distribution",
         coverage: Coverage::Partial("an equivariant denoiser linear in radial features, on noisy triangles; no network, no molecular potential"),
+        code: &["PairwiseDenoiser"],
     },
     Paper {
         authors: "Y. Lipman, R. Chen, H. Ben-Hamu, M. Nickel, M. Le",
@@ -172,6 +243,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "34-flows-and-flow-matching",
         idea: "regress a velocity field on conditional paths; OT paths sample in few steps",
         coverage: Coverage::Implemented,
+        code: &["train_flow_matching", "reflow"],
     },
     Paper {
         authors: "T. Chen, G.-H. Liu, E. Theodorou",
@@ -181,5 +253,92 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "36-schrodinger-bridges",
         idea: "a bridge between two data sets trained by alternating forward and backward drifts",
         coverage: Coverage::Partial("the bridge is trained by IPF / mean matching (De Bortoli et al.); the FBSDE likelihood objective is prose only"),
+        code: &["Dsb"],
     },
 ];
+
+/// The three reviews on the seed syllabus's reading list (beside the twelve papers), each mapped
+/// to the notebook that follows it most closely.
+///
+/// # Examples
+/// ```
+/// use course::generative::applications::REVIEWS;
+/// assert_eq!(REVIEWS.len(), 3);
+/// assert!(REVIEWS.iter().all(|p| p.year == 2024));
+/// ```
+pub const REVIEWS: [Paper; 3] = [
+    Paper {
+        authors: "S. H. Chan",
+        year: 2024,
+        title: "Tutorial on diffusion models for imaging and vision",
+        reference: "arXiv:2403.18103",
+        notebook: "31-diffusion-models-ddpm",
+        idea: "the DDPM ELBO term by term, ε- and v-prediction, and the sampler, on toy data and real digits",
+        coverage: Coverage::Implemented,
+        code: &["ddpm_elbo_gaussian", "train_ddpm", "Prediction"],
+    },
+    Paper {
+        authors: "W. Tang, H. Zhao",
+        year: 2024,
+        title: "Score-based diffusion models via stochastic differential equations — a technical tutorial",
+        reference: "arXiv:2402.07487",
+        notebook: "32-score-sdes-and-edm",
+        idea: "forward SDEs, Anderson's reverse SDE, the probability-flow ODE and its likelihood",
+        coverage: Coverage::Implemented,
+        code: &["reverse_sde", "probability_flow", "pf_ode_log_likelihood"],
+    },
+    Paper {
+        authors: "M. Chen, S. Mei, J. Fan, M. Wang",
+        year: 2024,
+        title: "An overview of diffusion models: applications, guided generation, statistical rates and optimization",
+        reference: "arXiv:2404.07771",
+        notebook: "33-guided-diffusion-and-statistical-rates",
+        idea: "classifier and classifier-free guidance against an exact labelled-mixture oracle; the rate of score estimation and its effect on samples",
+        coverage: Coverage::Implemented,
+        code: &[],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    }
+
+    #[test]
+    fn every_listed_item_is_public_in_the_crate() {
+        for p in SEED_PAPERS.iter().chain(REVIEWS.iter()) {
+            for name in p.code {
+                assert!(defines_public(&src(), name), "{}: `{name}` is not a public item of the course crate", p.title);
+            }
+        }
+    }
+
+    #[test]
+    fn implemented_papers_name_their_code() {
+        for p in SEED_PAPERS.iter().chain(REVIEWS.iter()) {
+            if !matches!(p.coverage, Coverage::ProseOnly(_)) {
+                assert!(!p.code.is_empty(), "{}: implemented (even in part) but names no code", p.title);
+            }
+        }
+    }
+
+    #[test]
+    fn every_notebook_calls_its_papers_code() {
+        let notebooks = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks");
+        for p in SEED_PAPERS.iter().chain(REVIEWS.iter()) {
+            let text = std::fs::read_to_string(notebooks.join(format!("{}.ipynb", p.notebook))).unwrap_or_else(|e| panic!("{}: notebook {} ({e})", p.title, p.notebook));
+            assert!(p.uncalled(&text).is_empty(), "{}: notebook {} never calls {:?}", p.title, p.notebook, p.uncalled(&text));
+        }
+    }
+
+    #[test]
+    fn mentions_whole_identifiers_only() {
+        assert!(mentions("x = train_ddpm(a)", "train_ddpm"));
+        assert!(!mentions("x = train_ddpm_fast(a)", "train_ddpm"));
+        assert!(!mentions("x = my_train_ddpm(a)", "train_ddpm"));
+        assert!(mentions("train_ddpm", "train_ddpm"));
+    }
+}

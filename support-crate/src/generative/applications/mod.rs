@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `inpainting` | exact posterior of a Gaussian-mixture prior given noisy coordinates; exact conditional-score sampling vs the replacement heuristic |
 //! | `boltzmann` | [`TwoState`]: a tilted double well at temperature kT, populations by quadrature and Laplace, a grid mixture with exact noised scores |
-//! | `journal_club` | [`SEED_PAPERS`]: the twelve papers, each with its notebook and its [`Coverage`] |
+//! | `journal_club` | [`SEED_PAPERS`]: the twelve papers, and [`REVIEWS`] the three reviews, each with its notebook, its [`Coverage`] and the crate items that implement it |
 //!
 //! Used in notebooks/37-capstone-and-journal-club.ipynb.
 
@@ -16,4 +16,4 @@ mod journal_club;
 
 pub use boltzmann::TwoState;
 pub use inpainting::{class_frequencies, inpaint_by_replacement, inpaint_exact, inpainting_posterior, nearest_centre};
-pub use journal_club::{Coverage, Paper, SEED_PAPERS};
+pub use journal_club::{defines_public, Coverage, Paper, REVIEWS, SEED_PAPERS};
