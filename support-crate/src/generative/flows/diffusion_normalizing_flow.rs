@@ -718,3 +718,43 @@ mod tests {
         DiffusionNormalizingFlow::new(DnfConfig { beta_min: 0.0, ..DnfConfig::default() });
     }
 }
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    use crate::generative::metrics::energy_distance;
+    use crate::generative::targets::GaussianMixture2d;
+
+    #[test]
+    #[ignore]
+    fn scratch_ring() {
+        let ring = GaussianMixture2d::ring(8, 2.0, 0.2);
+        let data = ring.sample(5000, &mut seeded(1));
+        let test = ring.sample(1000, &mut seeded(2));
+        let prior = batch_n(1000, 77);
+        let steps: usize = std::env::var("DNF_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+        let n: usize = std::env::var("DNF_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+        let bmax: f64 = std::env::var("DNF_BMAX").ok().and_then(|v| v.parse().ok()).unwrap_or(6.0);
+        let h: usize = std::env::var("DNF_H").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+        for seed in 0..3u64 {
+            for learn in [true, false] {
+                let clock = std::time::Instant::now();
+                let mut m = DiffusionNormalizingFlow::new(DnfConfig { n_steps: n, beta_max: bmax, hidden: vec![h, h], learn_drift: learn, train_steps: steps, seed, ..DnfConfig::default() });
+                let l = m.fit(&data);
+                let el = clock.elapsed().as_secs_f64();
+                let (paths, loss) = m.forward_paths(&test, 5);
+                let d_prior = energy_distance(&paths[n], &prior);
+                let d_samp = energy_distance(&m.sample(1000, 5), &test);
+                let ml = loss.iter().sum::<f64>() / 1000.0;
+                println!("seed {seed} learn {learn}: {el:.2}s loss {:.3}->{:.3} test loss {ml:.3}; x_N vs prior {d_prior:.4}; samples {d_samp:.4}",
+                    l[..20].iter().sum::<f64>() / 20.0, l[l.len() - 20..].iter().sum::<f64>() / 20.0);
+            }
+        }
+        println!("floor prior {:.4}", energy_distance(&batch_n(1000, 78), &prior));
+        println!("floor data {:.4}", energy_distance(&ring.sample(1000, &mut seeded(30)), &test));
+    }
+
+    fn batch_n(n: usize, seed: u64) -> Array2<f64> {
+        Array2::from_shape_vec((n, 2), normal_vec(&mut seeded(seed), 2 * n)).unwrap()
+    }
+}
