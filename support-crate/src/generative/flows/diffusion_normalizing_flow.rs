@@ -119,9 +119,11 @@ pub type Field<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
 /// let s = |x: &Array2<f64>, t: f64| x.mapv(|v| -v / (1.0 + t));
 /// let (paths, loss) = dnf_path_loss(&zero, &s, &|_t| 1.0, &x0, 1.0, 20, 1);
 /// assert_eq!(paths.len(), 21);
-/// // …so the mean loss is close to the entropy of N(0, I), log 2π + 1 (KL ≈ discretization error)
+/// // …so the backward chain is the exact time reversal up to discretization, and the path KL is
+/// // only the prior mismatch KL(N(0, 2I) ‖ N(0, I)) = 1 − ln 2; mean loss = KL + entropy of N(0, I)
 /// let m = loss.iter().sum::<f64>() / 4000.0;
-/// assert!((m - ((2.0 * std::f64::consts::PI).ln() + 1.0)).abs() < 0.1, "{m}");
+/// let expected = (1.0 - 2f64.ln()) + (2.0 * std::f64::consts::PI).ln() + 1.0;
+/// assert!((m - expected).abs() < 0.1, "{m} vs {expected}");
 /// ```
 pub fn dnf_path_loss(f: Field, s: Field, g: &dyn Fn(f64) -> f64, x0: &Array2<f64>, t_end: f64, n_steps: usize, seed: u64) -> (Vec<Array2<f64>>, Vec<f64>) {
     assert!(n_steps >= 1, "dnf_path_loss: n_steps must be >= 1, got 0");
