@@ -1,7 +1,7 @@
 //! Exercises of notebooks/34-flows-and-flow-matching.ipynb.
 
 use super::{Feedback, close, vec_close};
-use crate::generative::flows::ProbabilityPath;
+use crate::generative::flows::{ProbabilityPath, dnf_step_term};
 use ndarray::Array2;
 use std::f64::consts::PI;
 
@@ -177,6 +177,111 @@ pub fn check_q3(sampler: FlowSampler) -> Feedback {
     ))
 }
 
+/// The signature of Exercise 34.4's function: `(x_prev, x_next, f_prev, f_next, s_next, g_prev,
+/// g_next, dt)` ↦ per row $\log p_F(x_{k+1}\mid x_k) - \log p_B(x_k\mid x_{k+1})$.
+pub type StepTerm = fn(&Array2<f64>, &Array2<f64>, &Array2<f64>, &Array2<f64>, &Array2<f64>, f64, f64, f64) -> Vec<f64>;
+
+/// The hidden inputs of Exercise 34.4: several shapes, unequal $g_k \ne g_{k+1}$, several $\Delta t$.
+fn q4_cases() -> Vec<[Array2<f64>; 5]> {
+    let mut rng = crate::rng::seeded(3404);
+    [(3usize, 2usize), (1, 2), (4, 3)]
+        .iter()
+        .map(|&(n, d)| {
+            let mut draw = || Array2::from_shape_vec((n, d), crate::rng::normal_vec(&mut rng, n * d)).expect("n × d");
+            [draw(), draw(), draw(), draw(), draw()]
+        })
+        .collect()
+}
+
+/// The scalars $(g_k, g_{k+1}, \Delta t)$ of each hidden case.
+const Q4_SCALARS: [(f64, f64, f64); 3] = [(0.6, 0.9, 0.1), (1.3, 1.1, 0.25), (0.4, 0.7, 0.05)];
+
+/// A variant of the step term with the usual slips switched on (the reference has all `false`).
+#[derive(Clone, Copy, Default)]
+struct Slips {
+    score_sign: bool,
+    score_g: bool,
+    g_prev_backward: bool,
+    f_prev_backward: bool,
+    no_normalizer: bool,
+    no_half: bool,
+    no_forward: bool,
+    flipped: bool,
+}
+
+fn q4_variant(c: &[Array2<f64>; 5], (gp, gn, dt): (f64, f64, f64), sl: Slips) -> Vec<f64> {
+    let [xp, xn, fp, fnx, sn] = c;
+    let (n, d) = xp.dim();
+    let gb = if sl.g_prev_backward { gp } else { gn };
+    let coef = if sl.score_g { gb } else { gb * gb } * if sl.score_sign { -1.0 } else { 1.0 };
+    (0..n)
+        .map(|i| {
+            let (mut fwd, mut bwd) = (0.0, 0.0);
+            for j in 0..d {
+                let fb = if sl.f_prev_backward { fp[[i, j]] } else { fnx[[i, j]] };
+                let e_f = (xn[[i, j]] - xp[[i, j]] - fp[[i, j]] * dt) / (gp * dt.sqrt());
+                let e_b = (xp[[i, j]] - xn[[i, j]] + (fb - coef * sn[[i, j]]) * dt) / (gb * dt.sqrt());
+                fwd += e_f * e_f;
+                bwd += e_b * e_b;
+            }
+            let half = if sl.no_half { 1.0 } else { 0.5 };
+            let norm = if sl.no_normalizer { 0.0 } else { d as f64 * (gb / gp).ln() };
+            let fwd_part = if sl.no_forward { 0.0 } else { half * fwd };
+            let v = half * bwd - fwd_part + norm;
+            if sl.flipped { -v } else { v }
+        })
+        .collect()
+}
+
+/// Exercise 34.4: one term of the diffusion-normalizing-flow loss,
+/// $\log p_F(x_{k+1}\mid x_k) - \log p_B(x_k\mid x_{k+1}) = \tfrac12\lVert\delta^B_k\rVert^2 - \tfrac12\lVert\varepsilon_k\rVert^2 + d\log\tfrac{g_{k+1}}{g_k}$
+/// per row. Runs `step_term` on hidden inputs (three shapes, $g_k\ne g_{k+1}$) against
+/// [`dnf_step_term`] and names the usual slip: the sign or the $g^2$ of the score term, the
+/// backward kernel's $g$ or drift taken at the wrong time, the forgotten log-normalizer, the
+/// missing $\frac12$, a dropped forward term, the whole difference reversed.
+///
+/// # Examples
+/// ```
+/// use course::generative::flows::dnf_step_term;
+/// assert!(course::exercises::nb34::check_q4(dnf_step_term).is_correct());
+/// ```
+pub fn check_q4(step_term: StepTerm) -> Feedback {
+    let ex = "34.4";
+    let cases = q4_cases();
+    let outputs: Vec<Vec<f64>> = cases.iter().zip(Q4_SCALARS).map(|(c, (gp, gn, dt))| step_term(&c[0], &c[1], &c[2], &c[3], &c[4], gp, gn, dt)).collect();
+    for (c, out) in cases.iter().zip(&outputs) {
+        if out.len() != c[0].nrows() {
+            return Feedback::wrong(ex, format!("return one number per row of x_prev: expected {}, got {}.", c[0].nrows(), out.len()));
+        }
+    }
+    let matches = |sl: Slips| cases.iter().zip(Q4_SCALARS).zip(&outputs).all(|((c, sc), out)| vec_close(out, &q4_variant(c, sc, sl), 1e-9));
+    let reference_ok = cases.iter().zip(Q4_SCALARS).zip(&outputs).all(|((c, (gp, gn, dt)), out)| vec_close(out, &dnf_step_term(&c[0], &c[1], &c[2], &c[3], &c[4], gp, gn, dt), 1e-9));
+    if reference_ok {
+        return Feedback::correct(ex, "½‖δᴮ‖² − ½‖ε‖² + d log(g_{k+1}/g_k): the backward noise that would have produced the step, against the forward noise that did. The next cell computes the loss of the trained models with your function.");
+    }
+    let slips: [(Slips, &str); 9] = [
+        (Slips { score_sign: true, ..Slips::default() }, "sign of the score term: the backward drift is f − g² s (the score pulls the backward chain towards the data), so x_k's mean is x_{k+1} − (f_{k+1} − g²_{k+1} s_{k+1}) Δt."),
+        (Slips { score_g: true, ..Slips::default() }, "the score enters the backward drift multiplied by g², not g: f − g² s."),
+        (Slips { g_prev_backward: true, ..Slips::default() }, "wrong time index: the backward kernel p_B(x_k | x_{k+1}) is a step from t_{k+1}, so it uses g_{k+1} (in g² s and in its variance g²_{k+1} Δt), not g_k."),
+        (Slips { f_prev_backward: true, ..Slips::default() }, "wrong time index: the backward drift is evaluated at (x_{k+1}, t_{k+1}) — use f_next, not f_prev."),
+        (Slips { no_normalizer: true, ..Slips::default() }, "the two Gaussian kernels have different variances g_k² Δt and g²_{k+1} Δt: their log-normalizers leave d·log(g_{k+1}/g_k)."),
+        (Slips { no_half: true, ..Slips::default() }, "missing ½: log N(y; μ, σ² I) = −‖y − μ‖²/(2σ²) + const."),
+        (Slips { no_half: true, no_normalizer: true, ..Slips::default() }, "missing ½: log N(y; μ, σ² I) = −‖y − μ‖²/(2σ²) + const (and keep d·log(g_{k+1}/g_k))."),
+        (Slips { no_forward: true, ..Slips::default() }, "you dropped log p_F(x_{k+1} | x_k) = −½‖ε_k‖² + const: the term is the log-ratio of the two kernels."),
+        (Slips { flipped: true, ..Slips::default() }, "sign: the loss term is log p_F − log p_B (the KL is an expectation under the forward paths of log(p_F/p_B)), not the reverse."),
+    ];
+    for (sl, msg) in slips {
+        if matches(sl) {
+            return Feedback::wrong(ex, msg);
+        }
+    }
+    let (c, (gp, gn, dt)) = (&cases[0], Q4_SCALARS[0]);
+    Feedback::wrong(ex, format!(
+        "on a hidden case the first row should give {:.6}, got {:.6}. With ε_F = (x_next − x_prev − f_prev Δt)/(g_prev √Δt) and δᴮ = (x_prev − x_next + (f_next − g_next² s_next) Δt)/(g_next √Δt): ½‖δᴮ‖² − ½‖ε_F‖² + d log(g_next/g_prev).",
+        dnf_step_term(&c[0], &c[1], &c[2], &c[3], &c[4], gp, gn, dt)[0], outputs[0][0]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +360,45 @@ mod tests {
         assert!(check_q3(end_only).message.contains("average"));
         assert!(check_q3(transposed).message.contains("shaped like x0"));
         assert!(check_q3(other).message.contains("should reach"));
+    }
+
+    #[test]
+    fn q4_accepts_the_reference_and_names_every_slip() {
+        assert!(check_q4(dnf_step_term).is_correct());
+        // an independent reading: log N(x_{k+1}; x_k + f Δt, g_k² Δt I) − log N(x_k; x_{k+1} − (f' − g'² s') Δt, g'² Δt I)
+        fn by_densities(xp: &Array2<f64>, xn: &Array2<f64>, fp: &Array2<f64>, fnx: &Array2<f64>, sn: &Array2<f64>, gp: f64, gn: f64, dt: f64) -> Vec<f64> {
+            let log_n = |y: f64, m: f64, v: f64| -0.5 * (2.0 * PI * v).ln() - 0.5 * (y - m) * (y - m) / v;
+            (0..xp.nrows()).map(|i| (0..xp.ncols()).map(|j| {
+                log_n(xn[[i, j]], xp[[i, j]] + fp[[i, j]] * dt, gp * gp * dt) - log_n(xp[[i, j]], xn[[i, j]] - (fnx[[i, j]] - gn * gn * sn[[i, j]]) * dt, gn * gn * dt)
+            }).sum()).collect()
+        }
+        assert!(check_q4(by_densities).is_correct());
+        macro_rules! slip {
+            ($name:ident, $($field:ident),+) => {
+                fn $name(xp: &Array2<f64>, xn: &Array2<f64>, fp: &Array2<f64>, fnx: &Array2<f64>, sn: &Array2<f64>, gp: f64, gn: f64, dt: f64) -> Vec<f64> {
+                    q4_variant(&[xp.clone(), xn.clone(), fp.clone(), fnx.clone(), sn.clone()], (gp, gn, dt), Slips { $($field: true,)+ ..Slips::default() })
+                }
+            };
+        }
+        slip!(sign, score_sign);
+        slip!(g_not_g2, score_g);
+        slip!(g_prev, g_prev_backward);
+        slip!(f_prev, f_prev_backward);
+        slip!(no_norm, no_normalizer);
+        slip!(no_half, no_half);
+        slip!(no_fwd, no_forward);
+        slip!(flipped, flipped);
+        assert!(check_q4(sign).message.contains("sign of the score"));
+        assert!(check_q4(g_not_g2).message.contains("multiplied by g²"));
+        assert!(check_q4(g_prev).message.contains("uses g_{k+1}"));
+        assert!(check_q4(f_prev).message.contains("use f_next"));
+        assert!(check_q4(no_norm).message.contains("log-normalizers"));
+        assert!(check_q4(no_half).message.contains("missing ½"));
+        assert!(check_q4(no_fwd).message.contains("dropped log p_F"));
+        assert!(check_q4(flipped).message.contains("not the reverse"));
+        fn one_row(xp: &Array2<f64>, _: &Array2<f64>, _: &Array2<f64>, _: &Array2<f64>, _: &Array2<f64>, _: f64, _: f64, _: f64) -> Vec<f64> { vec![0.0; xp.nrows() + 1] }
+        fn zeros(xp: &Array2<f64>, _: &Array2<f64>, _: &Array2<f64>, _: &Array2<f64>, _: &Array2<f64>, _: f64, _: f64, _: f64) -> Vec<f64> { vec![0.0; xp.nrows()] }
+        assert!(check_q4(one_row).message.contains("one number per row"));
+        assert!(check_q4(zeros).message.contains("should give"));
     }
 }

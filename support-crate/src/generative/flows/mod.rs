@@ -15,6 +15,7 @@
 //! | `coupling` | affine coupling layers in 2-D, exact log-det, hand-derived gradients, Adam |
 //! | `cnf` | instantaneous change of variables, divergence by central differences, RK4 |
 //! | `paths` | OT and VP Gaussian paths, the closed-form marginal velocity of Gaussian data |
+//! | `diffusion_normalizing_flow` | learned forward drift + backward score trained on the path KL, backprop through time |
 //! | `matching` | conditional flow matching with [`TimeMlp`](crate::generative::net::TimeMlp), Euler/Heun samplers, straightness, reflow |
 //!
 //! ## Reference
@@ -26,10 +27,12 @@
 
 mod cnf;
 mod coupling;
+mod diffusion_normalizing_flow;
 mod matching;
 mod paths;
 
 pub use cnf::{VelocityFn, cnf_log_density, divergence_fd};
 pub use coupling::{CouplingFlow, LAYER_ANGLE, log_abs_det_fd};
+pub use diffusion_normalizing_flow::{DiffusionNormalizingFlow, DnfConfig, Field, dnf_path_loss, dnf_step_term, linear_gaussian_path_kl};
 pub use matching::{FlowMatchingConfig, FlowModel, OdeMethod, train_flow_matching, train_on_pairs};
 pub use paths::ProbabilityPath;
