@@ -37,3 +37,4 @@ pub mod score;
 pub mod sde;
 pub mod targets;
 pub mod vae;
+pub mod guidance;
