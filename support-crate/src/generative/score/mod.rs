@@ -31,3 +31,5 @@ pub use features::RbfFeatures;
 pub use langevin::{annealed_langevin, geometric_sigmas, langevin, langevin_step};
 pub use ncsn::NoiseConditionalScore;
 pub use objectives::{LinearScore, dsm_objective, dsm_target, esm_objective, fit_dsm, fit_esm, fit_ism, grid_quadrature, ism_objective};
+mod kernel_score;
+pub use kernel_score::{girsanov_kl_bound, kernel_log_density, kernel_score, kernel_score_error, kernel_score_error_on, kl_to_kernel_density};
