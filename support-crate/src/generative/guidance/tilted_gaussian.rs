@@ -120,6 +120,18 @@ mod tests {
     }
 
     #[test]
+    fn guided_flow_variance_has_a_closed_form() {
+        // d ln V/dσ = 2σ(1+w)/(a+σ²) − 2σw/(b+σ²): V(0) = V(σ_max) (a/(a+σ_max²))^{1+w} ((b+σ_max²)/b)^w
+        let (a, b, sm) = (0.25, 1.25, 20.0);
+        for w in [0.5, 1.0, 3.0] {
+            let v_start = tilted_gaussian(1.0, a + sm * sm, 0.0, b + sm * sm, w).1;
+            let closed = v_start * (a / (a + sm * sm)).powf(1.0 + w) * ((b + sm * sm) / b).powf(w);
+            let v = guided_flow_gaussian(1.0, a, 0.0, b, w, sm, 2000).1;
+            assert!((v / closed - 1.0).abs() < 1e-8, "w {w}: {v} vs {closed}");
+        }
+    }
+
+    #[test]
     fn guided_flow_converges_at_fourth_order() {
         let ref_v = guided_flow_gaussian(1.0, 0.25, 0.0, 1.25, 3.0, 20.0, 8000).1;
         let e1 = (guided_flow_gaussian(1.0, 0.25, 0.0, 1.25, 3.0, 20.0, 50).1 - ref_v).abs();
