@@ -79,11 +79,12 @@ fn main() {
         use course::data::digits;
         use course::generative::metrics::{digit_scores, digit_split};
         let (train, _) = digit_split();
-        for (steps, hid) in [(2000usize, vec![256usize, 256])] {
+        for seed in 0..3u64 {
+            let (steps, hid) = (1200usize, vec![256usize, 256]);
             let t = Instant::now();
-            let cfg = EdmTraining { hidden: hid.clone(), n_steps: steps, batch_size: 256, lr: 2e-3, sigma_max: 20.0, seed: 0, ..EdmTraining::default() };
+            let cfg = EdmTraining { hidden: hid.clone(), n_steps: steps, batch_size: 256, lr: 2e-3, sigma_max: 20.0, seed, ..EdmTraining::default() };
             let (model, _) = train_cfg(&train.centered(), &train.labels, 10, 0.2, &cfg);
-            println!("digits train {steps} {hid:?}: {:.1}s", t.elapsed().as_secs_f64());
+            println!("digits seed {seed} train {steps} {hid:?}: {:.1}s", t.elapsed().as_secs_f64());
             for y in [3usize, 7] {
                 for w in [0.0, 1.0, 3.0] {
                     let t = Instant::now();
