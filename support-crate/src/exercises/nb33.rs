@@ -24,7 +24,7 @@ fn hidden() -> LabelledMixture {
     LabelledMixture::new(vec![0.3, 0.3, 0.4], vec![a, b, c])
 }
 
-/// Exercise 33.1 (implement): the classifier-free guided denoiser
+/// Exercise 33.2 (implement): the classifier-free guided denoiser
 /// $D_w(x;\sigma,y) = (1+w)\,D(x;\sigma,y) - w\,D(x;\sigma,\varnothing)$ from a labelled denoiser `den`. The check runs
 /// the student's function with the exact denoisers of a hidden labelled mixture on hidden points, labels,
 /// weights (including $w = 0$) and noise levels, and names the usual slip.
@@ -35,10 +35,10 @@ fn hidden() -> LabelledMixture {
 /// fn guided(den: &dyn Fn(&Array2<f64>, Option<usize>, f64) -> Array2<f64>, x: &Array2<f64>, y: usize, w: f64, s: f64) -> Array2<f64> {
 ///     den(x, Some(y), s) * (1.0 + w) - den(x, None, s) * w
 /// }
-/// assert!(course::exercises::nb33::check_q1(guided).is_correct());
+/// assert!(course::exercises::nb33::check_q2(guided).is_correct());
 /// ```
-pub fn check_q1(guided: GuidedDenoiser) -> Feedback {
-    let ex = "33.1";
+pub fn check_q2(guided: GuidedDenoiser) -> Feedback {
+    let ex = "33.2";
     let lm = hidden();
     let den = |x: &Array2<f64>, label: Option<usize>, s: f64| lm.denoiser(x, label, s);
     let cases = [(0usize, 2.0, 0.5), (2, 0.0, 1.0), (1, 4.0, 0.1), (1, 0.5, 3.0)];
@@ -83,7 +83,7 @@ pub fn check_q1(guided: GuidedDenoiser) -> Feedback {
     ))
 }
 
-/// Exercise 33.2 (derive): the mean and variance of the tilt $\mathcal N(\mu_c, a)^{1+w}/\mathcal N(\mu_u, b)^w$.
+/// Exercise 33.1 (derive): the mean and variance of the tilt $\mathcal N(\mu_c, a)^{1+w}/\mathcal N(\mu_u, b)^w$.
 ///
 /// # Panics
 /// As [`tilted_gaussian`].
@@ -91,11 +91,11 @@ pub fn check_q1(guided: GuidedDenoiser) -> Feedback {
 /// # Examples
 /// ```
 /// // a = 1, b = 2, w = 1: precision 2 − ½ = 3/2
-/// let f = course::exercises::nb33::check_q2(1.0, 1.0, 0.0, 2.0, 1.0, 4.0 / 3.0, 2.0 / 3.0);
+/// let f = course::exercises::nb33::check_q1(1.0, 1.0, 0.0, 2.0, 1.0, 4.0 / 3.0, 2.0 / 3.0);
 /// assert!(f.is_correct());
 /// ```
-pub fn check_q2(mu_c: f64, var_c: f64, mu_u: f64, var_u: f64, w: f64, mean: f64, var: f64) -> Feedback {
-    let ex = "33.2";
+pub fn check_q1(mu_c: f64, var_c: f64, mu_u: f64, var_u: f64, w: f64, mean: f64, var: f64) -> Feedback {
+    let ex = "33.1";
     let (m, v) = tilted_gaussian(mu_c, var_c, mu_u, var_u, w);
     let ok_m = close(mean, m, 1e-8);
     let ok_v = close(var, v, 1e-8);
@@ -145,38 +145,38 @@ mod tests {
     fn scores(den: Den, x: &Array2<f64>, y: usize, w: f64, s: f64) -> Array2<f64> { (right(den, x, y, w, s) - x) / (s * s) }
 
     #[test]
-    fn q1_runs_the_students_guided_denoiser_and_names_the_slips() {
+    fn q2_runs_the_students_guided_denoiser_and_names_the_slips() {
         // the oracle: guiding denoisers = guiding scores (Tweedie), checked on the hidden mixture
         let lm = hidden();
         let x = array![[0.2, -0.3]];
         let d = right(&|x: &Array2<f64>, l: Option<usize>, s: f64| lm.denoiser(x, l, s), &x, 1, 2.0, 0.7);
         let via_score = &x + &(lm.guided_score(&x, 1, 2.0, 0.7) * 0.49);
         assert!((&d - &via_score).iter().all(|v| v.abs() < 1e-12));
-        assert!(check_q1(right).is_correct());
-        assert!(check_q1(swapped).message.contains("swapped"));
-        assert!(check_q1(gamma_w).message.contains("γ = w"));
-        assert!(check_q1(sign).message.contains("sign"));
-        assert!(check_q1(no_uncond).message.contains("missing"));
-        assert!(check_q1(cond_only).message.contains("ignores w"));
-        assert!(check_q1(transposed).message.contains("shaped like x"));
-        assert!(check_q1(wrong_label).message.contains("expected first row"));
-        assert!(check_q1(scores).message.contains("expected first row"));
+        assert!(check_q2(right).is_correct());
+        assert!(check_q2(swapped).message.contains("swapped"));
+        assert!(check_q2(gamma_w).message.contains("γ = w"));
+        assert!(check_q2(sign).message.contains("sign"));
+        assert!(check_q2(no_uncond).message.contains("missing"));
+        assert!(check_q2(cond_only).message.contains("ignores w"));
+        assert!(check_q2(transposed).message.contains("shaped like x"));
+        assert!(check_q2(wrong_label).message.contains("expected first row"));
+        assert!(check_q2(scores).message.contains("expected first row"));
     }
 
     #[test]
-    fn q2_accepts_the_tilt_and_names_slips() {
+    fn q1_accepts_the_tilt_and_names_slips() {
         let (mc, a, mu, b, w) = (1.0, 0.25, 0.0, 1.25, 3.0);
         let (m, v) = tilted_gaussian(mc, a, mu, b, w);
         // independent: 1/v = 4/0.25 − 3/1.25 = 13.6, m = v·16
         assert!((v - 1.0 / 13.6).abs() < 1e-14 && (m - 16.0 / 13.6).abs() < 1e-14);
-        assert!(check_q2(mc, a, mu, b, w, m, v).is_correct());
-        assert!(check_q2(mc, a, mu, b, w, m, 1.0 / (16.0 + 2.4)).message.contains("sign"));
-        assert!(check_q2(mc, a, mu, b, w, m, 13.6).message.contains("precision 1/v"));
-        assert!(check_q2(mc, a, mu, b, w, m, v.sqrt()).message.contains("standard deviation"));
-        assert!(check_q2(mc, a, mu, b, w, m, 1.0 / (4.0 - 2.4)).message.contains("1 + w"));
-        assert!(check_q2(mc, a, mu, b, w, 16.0, v).message.contains("times the variance"));
-        assert!(check_q2(mc, a, mu, b, w, 4.0 - 0.0, v).message.contains("weighted by their precisions"));
-        assert!(check_q2(mc, a, mu, b, w, 0.3, v).message.contains("complete the square") || check_q2(mc, a, mu, b, w, 0.3, v).message.contains("Complete"));
-        assert!(check_q2(mc, a, mu, b, w, m, 0.3).message.contains("x² coefficient"));
+        assert!(check_q1(mc, a, mu, b, w, m, v).is_correct());
+        assert!(check_q1(mc, a, mu, b, w, m, 1.0 / (16.0 + 2.4)).message.contains("sign"));
+        assert!(check_q1(mc, a, mu, b, w, m, 13.6).message.contains("precision 1/v"));
+        assert!(check_q1(mc, a, mu, b, w, m, v.sqrt()).message.contains("standard deviation"));
+        assert!(check_q1(mc, a, mu, b, w, m, 1.0 / (4.0 - 2.4)).message.contains("1 + w"));
+        assert!(check_q1(mc, a, mu, b, w, 16.0, v).message.contains("times the variance"));
+        assert!(check_q1(mc, a, mu, b, w, 4.0 - 0.0, v).message.contains("weighted by their precisions"));
+        assert!(check_q1(mc, a, mu, b, w, 0.3, v).message.contains("complete the square") || check_q1(mc, a, mu, b, w, 0.3, v).message.contains("Complete"));
+        assert!(check_q1(mc, a, mu, b, w, m, 0.3).message.contains("x² coefficient"));
     }
 }
