@@ -56,6 +56,7 @@ ALIASES = {
     "30": "score matching langevin ncsn denoising",
     "31": "ddpm diffusion ddim",
     "32": "edm probability-flow pf-ode score sde heun",
+    "33": "guidance guided classifier-free classifier cfg conditional tilted statistical rate rates score estimation kernel empirical bayes minimax",
     "34": "flow matching normalizing cnf rectified coupling reflow",
     "35": "stochastic control path integral pis",
     "36": "schrödinger bridge sinkhorn entropic ot ipf",

@@ -41,6 +41,7 @@ pub mod nb29;
 pub mod nb30;
 pub mod nb31;
 pub mod nb32;
+pub mod nb33;
 pub mod nb34;
 pub mod nb35;
 pub mod nb36;

@@ -14,6 +14,7 @@
 //! | [`targets`] | Swiss roll, moons, circles, rings and grids of Gaussians (exact density and score), a double well, generated glyph images |
 //! | [`diffusion`] | noise schedules, the forward process in closed form, the exact mixture oracle, DDPM and DDIM samplers, the ELBO decomposition, ε-prediction training |
 //! | [`sde`] | VP/VE SDEs, reverse SDE, probability-flow ODE and its likelihood, EDM preconditioning and the Heun sampler, EDM training |
+//! | [`guidance`] | classifier and classifier-free guidance: a labelled mixture with exact guided scores, the tilt of Gaussians, CFG training |
 //! | [`net`] | [`net::TimeMlp`]: the time-conditioned MLP (sinusoidal embedding) every regression-trained model uses |
 //! | [`vae`] | variational autoencoders: ELBO, reparameterization, posterior collapse |
 //! | [`gan`] | GANs and Wasserstein GANs: the optimal discriminator, mode collapse, mode coverage |
@@ -37,3 +38,4 @@ pub mod score;
 pub mod sde;
 pub mod targets;
 pub mod vae;
+pub mod guidance;

@@ -13,6 +13,7 @@
 //! | [`RbfFeatures`] | Gaussian RBF features and their gradients |
 //! | [`LinearScore`], [`esm_objective`], [`ism_objective`], [`dsm_objective`], [`fit_esm`], [`fit_ism`], [`fit_dsm`], [`grid_quadrature`] | the three objectives for $s_\Theta = \Theta^\top\varphi$ and their closed-form minimizers |
 //! | [`langevin_step`], [`langevin`], [`annealed_langevin`], [`geometric_sigmas`] | samplers driven by any score closure |
+//! | [`kernel_score`], [`kernel_log_density`], [`kernel_score_error`], [`kl_to_kernel_density`], [`girsanov_kl_bound`] | the kernel (empirical-Bayes) score estimator, its rate in $n$, and the KL of its samples |
 //! | [`NoiseConditionalScore`] | a neural $s_\theta(x, \sigma)$ (NCSN) trained by DSM over a ladder of $\sigma$ |
 //!
 //! ## Reference
@@ -20,7 +21,7 @@
 //! autoencoders*; Y. Song & S. Ermon (2019), *Generative modeling by estimating gradients of the
 //! data distribution*.
 //!
-//! Used in notebooks/30-score-matching.ipynb.
+//! Used in notebooks/30-score-matching.ipynb and 33-guided-diffusion-and-statistical-rates.ipynb.
 
 mod features;
 mod langevin;
@@ -31,3 +32,5 @@ pub use features::RbfFeatures;
 pub use langevin::{annealed_langevin, geometric_sigmas, langevin, langevin_step};
 pub use ncsn::NoiseConditionalScore;
 pub use objectives::{LinearScore, dsm_objective, dsm_target, esm_objective, fit_dsm, fit_esm, fit_ism, grid_quadrature, ism_objective};
+mod kernel_score;
+pub use kernel_score::{girsanov_kl_bound, kernel_log_density, kernel_score, kernel_score_error, kernel_score_error_on, kl_to_kernel_density};
