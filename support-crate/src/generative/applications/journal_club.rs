@@ -181,9 +181,9 @@ pub const SEED_PAPERS: [Paper; 12] = [
         title: "Diffusion normalizing flow",
         reference: "arXiv:2110.07579",
         notebook: "34-flows-and-flow-matching",
-        idea: "a learned forward drift joins normalizing flows and diffusion models",
-        coverage: Coverage::ProseOnly("the jointly trained forward drift is described, not trained; flow matching and reflow stand in"),
-        code: &[],
+        idea: "a learned forward drift, trained jointly with the backward score on the KL between path measures (backprop through the path), reaches the prior in fewer steps",
+        coverage: Coverage::Implemented,
+        code: &["DiffusionNormalizingFlow", "dnf_path_loss", "linear_gaussian_path_kl"],
     },
     Paper {
         authors: "T. Karras, M. Aittala, T. Aila, S. Laine",
@@ -293,9 +293,9 @@ pub const REVIEWS: [Paper; 3] = [
         title: "An overview of diffusion models: applications, guided generation, statistical rates and optimization",
         reference: "arXiv:2404.07771",
         notebook: "33-guided-diffusion-and-statistical-rates",
-        idea: "classifier and classifier-free guidance against an exact labelled-mixture oracle; the rate of score estimation and its effect on samples",
-        coverage: Coverage::Implemented,
-        code: &[],
+        idea: "guidance as the score of a tilted noised density (classifier = classifier-free guidance, exact on a labelled mixture) and why it does not sample the tilt; score-estimation rates in n and their propagation to the samples' KL (Girsanov)",
+        coverage: Coverage::Partial("§4 guidance and §5 score-estimation rates with the kernel estimator; approximation rates of networks, low-dimensional data and optimization (§6) are prose only"),
+        code: &["LabelledMixture", "train_cfg", "kernel_score", "girsanov_kl_bound"],
     },
 ];
 
