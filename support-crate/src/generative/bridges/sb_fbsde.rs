@@ -865,17 +865,17 @@ mod tests {
 
     #[test]
     fn moons_to_circles_end_marginals_match_both_targets() {
-        // The notebook's settings (60 Fourier features of bandwidth 0.5, 3 alternations, 1000
+        // The notebook's settings (100 Fourier features of bandwidth 0.5, 4 alternations, 1500
         // samples a side) on three other data seeds: both ends within a tenth of the gap.
         use crate::generative::metrics::energy_distance;
         use crate::generative::targets::{Circles, Moons};
         for seed in [1u64, 2, 3] {
             let mut rng = seeded(31 + 10 * seed);
             let (moons, circles) = (Moons { noise: 0.05 }, Circles { factor: 0.5, noise: 0.05 });
-            let (train0, train1) = (moons.sample(1000, &mut rng), circles.sample(1000, &mut rng));
-            let f = PolicyFeatures::random_fourier(2, 60, 0.5, &mut rng);
+            let (train0, train1) = (moons.sample(1500, &mut rng), circles.sample(1500, &mut rng));
+            let f = PolicyFeatures::random_fourier(2, 100, 0.5, &mut rng);
             let mut sb = SbFbsde::new(f, SbFbsdeConfig { ridge: 1e-4, seed, ..SbFbsdeConfig::default() });
-            for _ in 0..3 {
+            for _ in 0..4 {
                 sb.alternate(&train0, &train1);
             }
             let (test0, test1) = (moons.sample(1000, &mut rng), circles.sample(1000, &mut rng));
