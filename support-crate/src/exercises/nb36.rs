@@ -140,6 +140,82 @@ pub fn check_q3(x0: f64, x1: f64, sigma: f64, t_end: f64, t: f64, mean: f64, var
     Feedback::wrong(ex, format!("the variance should be σ²t(T−t)/T = {v:.4}, got {var:.4}."))
 }
 
+/// The signature of Exercise 36.4: `(zhat, div_zhat, z, g, dt)` ↦ the per-step SB-FBSDE loss.
+pub type FbsdeStepLoss = fn(&Array2<f64>, &[f64], &Array2<f64>, f64, f64) -> f64;
+
+/// Reference solution of Exercise 36.4: $\Delta t\cdot\frac1n\sum_i\big(\tfrac12\lVert\hat Z_i\rVert^2 + g\,(\nabla\!\cdot\hat Z)_i + \hat Z_i^\top Z_i\big)$.
+fn step_loss_reference(zhat: &Array2<f64>, div: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+    let n = zhat.nrows();
+    dt * (0..n).map(|i| 0.5 * zhat.row(i).dot(&zhat.row(i)) + g * div[i] + zhat.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+}
+
+/// Exercise 36.4: the per-step loss of the backward policy in SB-FBSDE likelihood training,
+/// $\Delta t\cdot\mathbb E\big[\tfrac12\lVert\hat Z\rVert^2 + g\,\nabla\!\cdot\hat Z + \hat Z^\top Z\big]$, averaged over samples
+/// (rows of `zhat` and `z`, n × d; `div_zhat` has one divergence per sample). The check runs the
+/// student's function on hidden inputs of several shapes, with $g \ne 1$ and $\Delta t \ne 1$, and
+/// names the usual slips.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// fn loss(zh: &Array2<f64>, div: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+///     let n = zh.nrows();
+///     dt * (0..n).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) + g * div[i] + zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+/// }
+/// assert!(course::exercises::nb36::check_q4(loss).is_correct());
+/// ```
+pub fn check_q4(student: FbsdeStepLoss) -> Feedback {
+    let ex = "36.4";
+    let mut rng = crate::rng::seeded(3604);
+    let cases: Vec<(usize, usize, f64, f64)> = vec![(5, 1, 1.3, 0.05), (7, 2, 0.6, 0.1), (4, 3, 2.0, 0.025), (1, 2, 0.8, 0.2)];
+    let inputs: Vec<(Array2<f64>, Vec<f64>, Array2<f64>, f64, f64)> = cases
+        .iter()
+        .map(|&(n, d, g, dt)| {
+            let zh = Array2::from_shape_vec((n, d), crate::rng::normal_vec(&mut rng, n * d)).unwrap();
+            let z = Array2::from_shape_vec((n, d), crate::rng::normal_vec(&mut rng, n * d)).unwrap() * 1.5;
+            let div = crate::rng::normal_vec(&mut rng, n).iter().map(|v| v * 2.0 - 0.5).collect();
+            (zh, div, z, g, dt)
+        })
+        .collect();
+    let got: Vec<f64> = inputs.iter().map(|(zh, div, z, g, dt)| student(zh, div, z, *g, *dt)).collect();
+    if got.iter().any(|v| !v.is_finite()) {
+        return Feedback::wrong(ex, "the loss is not finite: it is a plain average of finite numbers.");
+    }
+    type Variant = fn(&Array2<f64>, &[f64], &Array2<f64>, f64, f64) -> f64;
+    let all = |f: Variant| inputs.iter().zip(&got).all(|((zh, div, z, g, dt), v)| close(*v, f(zh, div, z, *g, *dt), 1e-9));
+    if all(step_loss_reference) {
+        return Feedback::correct(ex, "Δt·E[½‖Ẑ‖² + g∇·Ẑ + ẐᵀZ]: the Ẑ-dependent part of −(likelihood bound) on one step. The next cell checks that the library's linear solve minimizes it.");
+    }
+    let slips: [(Variant, &str); 8] = [
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) + dt * mean_rows(zh, |r| 0.5 * r.dot(&r)), "the ½ is missing in front of ‖Ẑ‖²: the square comes from ½‖Z + Ẑ‖² = ½‖Z‖² + ½‖Ẑ‖² + ẐᵀZ."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) - 2.0 * dt * cross(zh, z), "sign of the cross term: +ẐᵀZ (from ½‖Z + Ẑ‖²); the minimizer is Ẑ = g∇log q − Z, so that Z + Ẑ is the score term."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) - dt * (g - 1.0) * d.iter().sum::<f64>() / d.len() as f64, "the divergence term is g∇·Ẑ: the factor g (= σ) is missing."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) + dt * (g * g - g) * d.iter().sum::<f64>() / d.len() as f64, "the divergence term is g∇·Ẑ, with g, not g²: Ẑ is already scaled by g (Ẑ = g∇log Ψ̂)."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) - dt * g * d.iter().sum::<f64>() / d.len() as f64, "the divergence term g∇·Ẑ is missing: without it the loss is minimized by Ẑ = −Z and knows nothing of the data."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) / dt, "multiply by Δt: the loss is a time integral, one Riemann term per step."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) * zh.nrows() as f64, "average over the samples (divide by n): the loss is an expectation."),
+        (|zh, d, z, g, dt| step_loss_reference(zh, d, z, g, dt) - dt * g * d.iter().sum::<f64>() / d.len() as f64 - dt * g * d.iter().sum::<f64>() / d.len() as f64, "sign of the divergence term: +g∇·Ẑ (integration by parts turns it into −gẐᵀ∇log q)."),
+    ];
+    for (f, msg) in slips {
+        if all(f) {
+            return Feedback::wrong(ex, msg);
+        }
+    }
+    let (zh, div, z, g, dt) = &inputs[1];
+    Feedback::wrong(ex, format!(
+        "on a 7 × 2 input with g = {g}, Δt = {dt}: expected {:.6}, got {:.6}. Loss = Δt · (1/n) Σᵢ (½‖Ẑᵢ‖² + g·divᵢ + ẐᵢᵀZᵢ).",
+        step_loss_reference(zh, div, z, *g, *dt), got[1]
+    ))
+}
+
+fn mean_rows(m: &Array2<f64>, f: impl Fn(ndarray::ArrayView1<f64>) -> f64) -> f64 {
+    m.rows().into_iter().map(f).sum::<f64>() / m.nrows() as f64
+}
+
+fn cross(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
+    (0..a.nrows()).map(|i| a.row(i).dot(&b.row(i))).sum::<f64>() / a.nrows() as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +255,54 @@ mod tests {
         assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.25 * 0.5).message.contains("free Brownian"));
         assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 1.5, 0.5 * 0.5 * 1.5 / 2.0).message.contains("σ²"));
         assert!(check_q3(1.0, 3.0, 0.5, 2.0, 0.5, 2.0, 0.1).message.contains("t/T"));
+    }
+
+    #[test]
+    fn q4_accepts_the_reference_and_names_each_slip() {
+        assert!(check_q4(step_loss_reference).is_correct());
+        fn no_half(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+            let n = zh.nrows();
+            dt * (0..n).map(|i| zh.row(i).dot(&zh.row(i)) + g * d[i] + zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+        }
+        fn minus_cross(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+            let n = zh.nrows();
+            dt * (0..n).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) + g * d[i] - zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+        }
+        fn no_g(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, _g: f64, dt: f64) -> f64 {
+            let n = zh.nrows();
+            dt * (0..n).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) + d[i] + zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+        }
+        fn g_squared(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+            let n = zh.nrows();
+            dt * (0..n).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) + g * g * d[i] + zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+        }
+        fn no_div(zh: &Array2<f64>, _d: &[f64], z: &Array2<f64>, _g: f64, dt: f64) -> f64 {
+            let n = zh.nrows();
+            dt * (0..n).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) + zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+        }
+        fn no_dt(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, g: f64, _dt: f64) -> f64 {
+            step_loss_reference(zh, d, z, g, 1.0)
+        }
+        fn summed(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+            dt * (0..zh.nrows()).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) + g * d[i] + zh.row(i).dot(&z.row(i))).sum::<f64>()
+        }
+        fn minus_div(zh: &Array2<f64>, d: &[f64], z: &Array2<f64>, g: f64, dt: f64) -> f64 {
+            let n = zh.nrows();
+            dt * (0..n).map(|i| 0.5 * zh.row(i).dot(&zh.row(i)) - g * d[i] + zh.row(i).dot(&z.row(i))).sum::<f64>() / n as f64
+        }
+        let named: [(FbsdeStepLoss, &str); 8] = [
+            (no_half, "½ is missing"),
+            (minus_cross, "sign of the cross term"),
+            (no_g, "factor g"),
+            (g_squared, "not g²"),
+            (no_div, "is missing: without it"),
+            (no_dt, "multiply by Δt"),
+            (summed, "divide by n"),
+            (minus_div, "sign of the divergence"),
+        ];
+        for (f, key) in named {
+            let fb = check_q4(f);
+            assert!(!fb.is_correct() && fb.message.contains(key), "{key}: {}", fb.message);
+        }
     }
 }

@@ -15,6 +15,7 @@
 //! | [`gaussian`] | closed-form entropic OT and Schrödinger bridge between Gaussians |
 //! | [`brownian_bridge`] | the pinned reference process: mean, variance, sampling |
 //! | [`dsb`] | IPF in path space with drift networks (diffusion Schrödinger bridge) |
+//! | [`sb_fbsde`] | likelihood training (SB-FBSDE): alternating implicit-score fits of linear-in-feature policies, the likelihood bound |
 //!
 //! ## Reference
 //! C. Léonard (2014), *A survey of the Schrödinger problem*; T. Chen, G.-H. Liu & E. Theodorou
@@ -26,9 +27,11 @@
 pub mod brownian_bridge;
 pub mod dsb;
 pub mod gaussian;
+pub mod sb_fbsde;
 pub mod sinkhorn;
 
 pub use brownian_bridge::{brownian_bridge_mean_var, sample_brownian_bridges};
 pub use dsb::{Dsb, DsbConfig};
 pub use gaussian::{GaussianEot, gaussian_entropic_ot, gaussian_sb_marginal};
+pub use sb_fbsde::{PolicyFeatures, SbFbsde, SbFbsdeConfig, gaussian_sb_policies};
 pub use sinkhorn::{EntropicOt, sample_plan, sinkhorn_log, sq_cost_matrix};
