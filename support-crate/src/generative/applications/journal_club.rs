@@ -251,9 +251,9 @@ pub const SEED_PAPERS: [Paper; 12] = [
         title: "Likelihood training of Schrödinger bridge using forward-backward SDEs theory",
         reference: "arXiv:2110.11291",
         notebook: "36-schrodinger-bridges",
-        idea: "a bridge between two data sets trained by alternating forward and backward drifts",
-        coverage: Coverage::Partial("the bridge is trained by IPF / mean matching (De Bortoli et al.); the FBSDE likelihood objective is prose only"),
-        code: &["Dsb"],
+        idea: "the bridge's two policies give a lower bound on the log-likelihood (nonlinear Feynman–Kac); maximizing its halves alternately trains the bridge, checked against the closed-form Gaussian bridge and its exact likelihood",
+        coverage: Coverage::Implemented,
+        code: &["SbFbsde", "log_likelihood_bound_start", "gaussian_sb_policies"],
     },
 ];
 
