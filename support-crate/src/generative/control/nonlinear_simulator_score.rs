@@ -663,4 +663,46 @@ mod tests {
             assert!((good[idx] - bad[idx]).abs() < 1e-15);
         }
     }
+
+    /// The notebook's pipeline (notebooks/35, §3b) for one seed set; `s = 0` is the notebook's.
+    fn notebook_pipeline(s: u64) -> [f64; 12] {
+        let two_clusters = |n: usize, seed: u64| -> Vec<f64> {
+            crate::rng::normal_vec(&mut seeded(seed), n).iter().enumerate().map(|(i, z)| if i % 2 == 0 { -1.0 } else { 1.0 } + 0.1 * z).collect()
+        };
+        let drag = NonlinearSimulator::new(Drift::Quadratic { lambda: 1.0 }, 0.5, 0.05);
+        let traj = drag.simulate(&two_clusters(10_000, s + 11), 20, &mut seeded(s + 12));
+        let x0_test = two_clusters(2_000, s + 13);
+        let test = drag.simulate(&x0_test, 20, &mut seeded(s + 14));
+        let law = drag.grid_law(&[1.0, 1.0], &[-1.0, 1.0], 0.1, 20, (-3.0, 3.0), 600);
+        let one = PhysicsScore::fit_one_step(drag, &traj, 10, 2.0);
+        let score_error = |m: &PhysicsScore, k: usize| {
+            let (n, d) = test.row(k).iter().fold((0.0, 0.0), |(n, d), &x| { let e = law.score(k, x); (n + (m.score(x, k) - e).powi(2), d + e * e) });
+            (n / d).sqrt()
+        };
+        let worst_one = [1, 5, 10, 20].iter().map(|&k| score_error(&one, k)).fold(0.0, f64::max);
+        let clamp = |v: Vec<f64>| -> Vec<f64> { v.iter().map(|x| if x.is_nan() { 4.0 } else { x.clamp(-4.0, 4.0) }).collect() };
+        let x_end = test.row(20).to_vec();
+        let phys = PhysicsScore::zeros(drag, 20, 10, 2.0);
+        let w = |m: &PhysicsScore| crate::generative::metrics::wasserstein_1d(&clamp(m.reverse_paths(&x_end, Some(&mut seeded(s + 15))).row(0).to_vec()), &x0_test, 1.0);
+        let sub = traj.slice(ndarray::s![.., ..1000]).to_owned();
+        let (multi, losses) = one.train_multistep(&sub, 20, 100, 0.03, adjoint_step);
+        let mse = |m: &PhysicsScore| clamp(m.reverse_paths(&x_end, None).row(0).to_vec()).iter().zip(&x0_test).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / 2000.0;
+        let bayes = x_end.iter().zip(&x0_test).map(|(y, x)| (law.posterior_mean_x0(20, *y) - x).powi(2)).sum::<f64>() / 2000.0;
+        [worst_one, w(&one), w(&phys), losses[99] / losses[0],
+         multi.rollout_gradient(&test, 20).0 / one.rollout_gradient(&test, 20).0,
+         mse(&multi) / mse(&one), mse(&multi) / bayes, mse(&one) / bayes,
+         score_error(&multi, 1), w(&multi) / w(&one), mse(&phys), bayes]
+    }
+
+    #[test]
+    fn the_notebook_claims_hold_over_seed_sets() {
+        for s in [0, 100, 200, 300] {
+            let r = notebook_pipeline(s);
+            println!("seeds {s}+: score err {:.3} W1 one {:.4} phys {:.4} train ratio {:.3} held-out ratio {:.3} mse ratio {:.3} mse/bayes multi {:.3} one {:.3} multi score err {:.3} W1 multi/one {:.2} mse phys {:.3} bayes {:.4}",
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+            assert!(r[0] < 0.25 && r[1] < 0.08 && r[1] < 0.1 * r[2], "seed set {s}: {r:?}");
+            assert!(r[3] < 0.98 && r[4] < 0.98 && r[5] < 0.95 && r[6] > 0.9, "seed set {s}: {r:?}");
+            assert!(r[8] > 0.5 && r[9] > 2.0, "seed set {s}: {r:?}");
+        }
+    }
 }
