@@ -332,7 +332,7 @@ impl PhysicsScore {
     /// ```
     /// use course::generative::control::{Drift, NonlinearSimulator, PhysicsScore};
     /// let m = PhysicsScore::zeros(NonlinearSimulator::new(Drift::Linear { lambda: 1.0 }, 1.0, 0.1), 1, 2, 1.0);
-    /// assert_eq!(m.features(1.0), vec![1.0, 1.0, (-2.0f64).exp(), 1.0]);
+    /// assert_eq!(m.features(1.0), vec![1.0, 1.0, (-0.5f64).exp(), 1.0]); // width h = 2L/(B − 1) = 2
     /// ```
     pub fn features(&self, x: f64) -> Vec<f64> {
         let mut f = vec![1.0, x];
