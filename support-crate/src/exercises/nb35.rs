@@ -102,3 +102,131 @@ mod tests {
         assert!(check_q2(&lw, 12.0).message.contains("expected"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Section 3: score matching through a nonlinear differentiable simulator (SMDP).
+
+use crate::generative::control::{AdjointStep, Drift, NonlinearSimulator, PhysicsScore};
+
+/// Hidden models for [`check_q_phys1`]: quadratic drag and a linear trap, random weights.
+fn phys_models() -> Vec<PhysicsScore> {
+    let mut rng = crate::rng::seeded(3535);
+    let sims = [
+        NonlinearSimulator::new(Drift::Quadratic { lambda: 1.5 }, 0.7, 0.05),
+        NonlinearSimulator::new(Drift::Linear { lambda: 0.8 }, 1.3, 0.02),
+    ];
+    sims.iter().map(|&sim| {
+        let mut m = PhysicsScore::zeros(sim, 6, 5, 2.0);
+        for th in m.theta.iter_mut() {
+            *th = crate::rng::normal_vec(&mut rng, th.len()).iter().map(|z| 3.0 * z).collect();
+        }
+        m
+    }).collect()
+}
+
+/// Exercise 35.3 (implement): the adjoint of one reverse step
+/// $R_\theta(x) = x - \Delta t\,\mathcal P(x) + g^2\Delta t\,s_\theta(x, k)$: given
+/// $\bar x_{\text{out}} = \partial\ell/\partial R_\theta(x)$, return
+/// $\partial\ell/\partial x = \bar x_{\text{out}}\,\partial_x R_\theta(x)$. The check runs the
+/// student's function on hidden models (quadratic drag and a linear trap, random weights), states
+/// (negative, zero, positive), steps $k$ and adjoints, and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::generative::control::PhysicsScore;
+/// fn reverse_step_adjoint(model: &PhysicsScore, x: f64, k: usize, bar_out: f64) -> f64 {
+///     let s = model.sim;
+///     bar_out * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * model.score_dx(x, k))
+/// }
+/// assert!(course::exercises::nb35::check_q_phys1(reverse_step_adjoint).is_correct());
+/// ```
+pub fn check_q_phys1(student: AdjointStep) -> Feedback {
+    let ex = "35.3";
+    let models = phys_models();
+    let cases: Vec<(usize, f64, usize, f64)> = vec![
+        (0, 0.8, 3, 1.0), (0, -1.3, 2, 0.7), (0, 0.0, 4, -2.0), (0, 2.1, 5, 0.3),
+        (1, -0.6, 3, 1.0), (1, 1.7, 4, -1.1), (1, 0.2, 2, 2.5),
+    ];
+    let agrees = |f: &dyn Fn(&PhysicsScore, f64, usize, f64) -> f64| {
+        cases.iter().all(|&(mi, x, k, bar)| {
+            let (got, want) = (student(&models[mi], x, k, bar), f(&models[mi], x, k, bar));
+            got.is_finite() && close(got, want, 1e-9)
+        })
+    };
+    let parts = |m: &PhysicsScore, x: f64, k: usize| {
+        let s = m.sim;
+        (s.dt * s.drift_dx(x), s.g * s.g * s.dt, m.score_dx(x, k))
+    };
+    if agrees(&|m, x, k, b| crate::generative::control::adjoint_step(m, x, k, b)) {
+        return Feedback::correct(ex, "∂R/∂x = 1 − Δt P′(x) + g²Δt ∂ₓs_θ(x, k): the chain rule goes through the backward physics as well as the score. The next cell trains the multi-step loss with your adjoint.");
+    }
+    if agrees(&|m, x, k, b| { let (_, c, d) = parts(m, x, k); b * (1.0 + c * d) }) {
+        return Feedback::wrong(ex, "you treated the simulator as a black box: the backward physics x − Δt P(x) depends on x too, so its Jacobian 1 − Δt P′(x) belongs in the chain rule (that is what “differentiable physics” means). You dropped −Δt P′(x)".to_owned() + "; use model.sim.drift_dx(x).");
+    }
+    if agrees(&|m, x, k, b| { let (p, c, d) = parts(m, x, k); b * (1.0 + p + c * d) }) {
+        return Feedback::wrong(ex, "sign of the physics term: the reverse step runs the physics backwards, x − Δt P(x), so its derivative is 1 − Δt P′(x), not 1 + Δt P′(x).");
+    }
+    if agrees(&|m, x, k, b| { let (p, _, _) = parts(m, x, k); b * (1.0 - p) }) {
+        return Feedback::wrong(ex, "the correction g²Δt s_θ(x, k) depends on x as well: add g²Δt ∂ₓs_θ(x, k) (model.score_dx(x, k)).");
+    }
+    if agrees(&|m, x, k, b| { let (p, c, d) = parts(m, x, k); b * (1.0 - p + d * c / m.sim.g.powi(2)) }) {
+        return Feedback::wrong(ex, "the score enters the step multiplied by g²Δt, so its derivative does too: g²Δt ∂ₓs_θ(x, k).");
+    }
+    if agrees(&|m, x, k, b| { let (p, c, d) = parts(m, x, k); b * (-p + c * d) }) {
+        return Feedback::wrong(ex, "the step starts from x itself (R(x) = x − Δt P(x) + …): its derivative starts with 1.");
+    }
+    if agrees(&|m, x, k, _| { let (p, c, d) = parts(m, x, k); 1.0 - p + c * d }) {
+        return Feedback::wrong(ex, "that is ∂R/∂x alone; the adjoint multiplies it by the incoming bar_out (the chain rule).");
+    }
+    for dk in [-1i64, 1] {
+        if agrees(&|m, x, k, b| { let (p, c, _) = parts(m, x, k); b * (1.0 - p + c * m.score_dx(x, (k as i64 + dk) as usize)) }) {
+            return Feedback::wrong(ex, format!("wrong time index: the step R_θ(·, k) uses the score at step k, you used step k {} 1.", if dk < 0 { "−" } else { "+" }));
+        }
+    }
+    let (mi, x, k, bar) = cases[0];
+    Feedback::wrong(ex, format!(
+        "at x = {x}, k = {k}, bar_out = {bar}: expected {:.6}, got {:.6}. ∂R/∂x = 1 − Δt P′(x) + g²Δt ∂ₓs_θ(x, k).",
+        crate::generative::control::adjoint_step(&models[mi], x, k, bar), student(&models[mi], x, k, bar)
+    ))
+}
+
+#[cfg(test)]
+mod phys_tests {
+    use super::*;
+
+    fn reference(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 {
+        // independent: central finite difference of the reverse step
+        let h = 1e-6;
+        b * (m.reverse_step(x + h, k) - m.reverse_step(x - h, k)) / (2.0 * h)
+    }
+
+    #[test]
+    fn q_phys1_accepts_the_chain_rule_and_names_slips() {
+        // the reference agrees with finite differences of the step on the hidden inputs
+        for m in phys_models() {
+            for (x, k) in [(0.8, 3), (-1.3, 2), (0.2, 5)] {
+                let a = crate::generative::control::adjoint_step(&m, x, k, 1.7);
+                assert!((a - reference(&m, x, k, 1.7)).abs() < 1e-6 * (1.0 + a.abs()), "{a}");
+            }
+        }
+        assert!(check_q_phys1(crate::generative::control::adjoint_step).is_correct());
+        fn black_box(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 + s.g * s.g * s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(black_box).message.contains("black box"));
+        fn plus(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 + s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(plus).message.contains("sign"));
+        fn no_score(m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x)) }
+        assert!(check_q_phys1(no_score).message.contains("score_dx"));
+        fn no_g2(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(no_g2).message.contains("multiplied by g²Δt"));
+        fn no_one(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (-s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(no_one).message.contains("starts with 1"));
+        fn no_bar(m: &PhysicsScore, x: f64, k: usize, _b: f64) -> f64 { let s = m.sim; 1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k) }
+        assert!(check_q_phys1(no_bar).message.contains("bar_out"));
+        fn late(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k + 1)) }
+        assert!(check_q_phys1(late).message.contains("time index"));
+        fn early(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k - 1)) }
+        assert!(check_q_phys1(early).message.contains("time index"));
+        fn junk(_m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { b * x }
+        assert!(check_q_phys1(junk).message.contains("expected"));
+    }
+}

@@ -11,6 +11,7 @@
 //! | [`importance_weights`] | $\log\hat Z$ and its standard error, the effective sample size |
 //! | [`path_integral_sampler`] | controlled paths with Girsanov weights; the PIS network trained in the engine |
 //! | [`simulator_score`] | a trapped particle's simulator, a score fitted through its reverse step, rollout gradients |
+//! | [`nonlinear_simulator_score`] | quadratic drag: 1-step and multi-step (sliding-window) training through the simulator, a grid oracle |
 //! | [`equivariant_denoiser`] | point clouds, a pairwise E(2)-equivariant noise predictor, its DDPM sampler |
 //!
 //! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
@@ -19,8 +20,10 @@ pub mod equivariant_denoiser;
 pub mod importance_weights;
 pub mod path_integral_sampler;
 pub mod simulator_score;
+pub mod nonlinear_simulator_score;
 
 pub use equivariant_denoiser::{PairwiseDenoiser, center_clouds, centered_noise, pairwise_distances, polygon_clouds, rotate_clouds};
 pub use importance_weights::{effective_sample_size, log_mean_exp, log_z_estimate};
 pub use path_integral_sampler::{PathIntegralSampler, PisPaths, PisTarget, reference_importance_sampling, simulate_controlled};
 pub use simulator_score::{SimulatorScore, TrappedParticle};
+pub use nonlinear_simulator_score::{AdjointStep, Drift, GridLaw, NonlinearSimulator, PhysicsScore, adjoint_step};
