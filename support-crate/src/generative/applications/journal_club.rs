@@ -221,9 +221,9 @@ pub const SEED_PAPERS: [Paper; 12] = [
         title: "Score matching via differentiable physics",
         reference: "arXiv:2301.10250",
         notebook: "35-stochastic-control-and-sampling",
-        idea: "learning a score through the steps of a differentiable simulator",
-        coverage: Coverage::Partial("a linear simulator (particles in a harmonic trap) and a score linear in fixed features"),
-        code: &["TrappedParticle", "SimulatorScore"],
+        idea: "a score learned through the steps of a differentiable simulator: the 1-step loss is score matching, the multi-step loss differentiates through the physics",
+        coverage: Coverage::Partial("1-D simulators (a linear trap and the paper's quadratic-drag toy) with exact grid oracles, 1-step and multi-step losses with gradients through the physics; a score linear in features per step, not a network; the multi-step gain holds for point estimates, not for posterior samples"),
+        code: &["TrappedParticle", "SimulatorScore", "NonlinearSimulator", "PhysicsScore", "GridLaw"],
     },
     Paper {
         authors: "M. Xu, L. Yu, Y. Song, C. Shi, S. Ermon, J. Tang",
