@@ -2,7 +2,7 @@
 
 use super::{close, vec_close, Feedback};
 use crate::generative::diffusion::GaussianMixture;
-use crate::generative::sde::{EdmPreconditioning, Sde};
+use crate::generative::sde::{Churn, EdmPreconditioning, Sde};
 use ndarray::Array2;
 
 /// The VP variance $a^2 v_0 + 1 - a^2$ for a signal scale `a`.
@@ -229,6 +229,108 @@ pub fn check_q4(heun_step: HeunStep) -> Feedback {
     ))
 }
 
+/// The student's stochastic step: `(denoiser, x, sigma, sigma_next, churn, n_steps, eps) → x at sigma_next`.
+pub type ChurnStep = fn(&dyn Fn(&Array2<f64>, f64) -> Array2<f64>, &Array2<f64>, f64, f64, &Churn, usize, &Array2<f64>) -> Array2<f64>;
+
+type Den<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
+
+/// A variant of Algorithm 2's step: `gamma` = γ actually used, `noise` = the noise scale given (t, t̂),
+/// `from_hat` = whether the ODE step starts at t̂ (else at t), `heun` = whether it is a Heun step.
+fn churn_variant(den: Den, x: &Array2<f64>, s: f64, s_next: f64, gamma: f64, noise: f64, eps: &Array2<f64>, from_hat: bool, heun: bool) -> Array2<f64> {
+    let t_hat = s + gamma * s;
+    let x_hat = x + &(eps * noise);
+    let t0 = if from_hat { t_hat } else { s };
+    if heun {
+        crate::generative::sde::edm_heun(den, x_hat, &[t0, s_next])
+    } else {
+        crate::generative::sde::edm_euler(den, x_hat, &[t0, s_next])
+    }
+}
+
+/// Exercise 32.5 (implement): one step of EDM's stochastic sampler (Algorithm 2) from `sigma` to `sigma_next`:
+/// $\gamma = \min(S_{\rm churn}/N, \sqrt2-1)$ if `sigma` is in $[S_{\rm tmin}, S_{\rm tmax}]$ (else 0), $\hat t = (1+\gamma)\sigma$,
+/// $\hat x = x + \sqrt{\hat t^2 - \sigma^2}\,S_{\rm noise}\,\varepsilon$, then a Heun step from $\hat t$ to `sigma_next` (Euler if it is 0).
+/// The check runs the student's function with the exact denoiser of a Gaussian mixture on hidden points, levels
+/// and churn settings (inside and outside the churn range, at the cap, a last step to 0) and names the usual slip.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::Array2;
+/// use course::generative::sde::{edm_heun, Churn};
+/// fn churn_step(den: &dyn Fn(&Array2<f64>, f64) -> Array2<f64>, x: &Array2<f64>, s: f64, s_next: f64,
+///               churn: &Churn, n_steps: usize, eps: &Array2<f64>) -> Array2<f64> {
+///     let gamma = if s >= churn.s_tmin && s <= churn.s_tmax { (churn.s_churn / n_steps as f64).min(2f64.sqrt() - 1.0) } else { 0.0 };
+///     let t_hat = s + gamma * s;
+///     let x_hat = x + &(eps * ((t_hat * t_hat - s * s).sqrt() * churn.s_noise));
+///     edm_heun(den, x_hat, &[t_hat, s_next])
+/// }
+/// assert!(course::exercises::nb32::check_q5(churn_step).is_correct());
+/// ```
+pub fn check_q5(churn_step: ChurnStep) -> Feedback {
+    let ex = "32.5";
+    let mix = GaussianMixture::isotropic(vec![0.3, 0.7], ndarray::array![[-1.0, 0.5], [1.5, -0.5]], 0.2);
+    let den = |x: &Array2<f64>, s: f64| mix.denoiser(x, s);
+    let mut rng = crate::rng::seeded(2705);
+    // (σ, σ_next, churn, N): inside the range; above S_tmax; at the cap; a last step to 0 below S_tmin's reach
+    let cases = [
+        (2.0, 1.5, Churn::with_range(2.0, 0.5, 5.0, 1.007), 10),
+        (8.0, 5.0, Churn::with_range(2.0, 0.5, 5.0, 1.007), 10),
+        (1.0, 0.6, Churn::with_range(10.0, 0.05, 50.0, 1.05), 10),
+        (0.4, 0.0, Churn::with_range(3.0, 0.05, 50.0, 1.0), 10),
+    ];
+    let xs: Vec<Array2<f64>> = cases.iter().map(|c| crate::generative::diffusion::standard_normal(&mut rng, 6, 2) * (1.0 + c.0)).collect();
+    let eps: Vec<Array2<f64>> = cases.iter().map(|_| crate::generative::diffusion::standard_normal(&mut rng, 6, 2)).collect();
+    let outputs: Vec<Array2<f64>> = (0..cases.len()).map(|k| { let (s, n, ch, ns) = cases[k]; churn_step(&den, &xs[k], s, n, &ch, ns, &eps[k]) }).collect();
+    for (x, out) in xs.iter().zip(&outputs) {
+        if out.dim() != x.dim() {
+            return Feedback::wrong(ex, format!("the step returns the new points, shaped like x: expected {:?}, got {:?}.", x.dim(), out.dim()));
+        }
+    }
+    // a variant: (γ from the churn, N and σ) and (noise scale from σ, t̂, S_noise), and the ODE step's kind
+    type Gamma = dyn Fn(&Churn, usize, f64) -> f64;
+    type Noise = dyn Fn(f64, f64, f64) -> f64;
+    let variant = |g: &Gamma, nz: &Noise, from_hat: bool, heun: bool| {
+        (0..cases.len()).all(|k| {
+            let (s, n, ch, ns) = cases[k];
+            let gamma = g(&ch, ns, s);
+            let t_hat = s + gamma * s;
+            let want = churn_variant(&den, &xs[k], s, n, gamma, nz(s, t_hat, ch.s_noise), &eps[k], from_hat, heun);
+            outputs[k].iter().zip(want.iter()).all(|(a, b)| close(*a, *b, 1e-9))
+        })
+    };
+    let gamma_ok = |c: &Churn, n: usize, s: f64| c.gamma(s, n);
+    let gamma_everywhere = |c: &Churn, n: usize, _s: f64| (c.s_churn / n as f64).min(std::f64::consts::SQRT_2 - 1.0);
+    let gamma_uncapped = |c: &Churn, n: usize, s: f64| if s >= c.s_tmin && s <= c.s_tmax { c.s_churn / n as f64 } else { 0.0 };
+    let noise_ok = |s: f64, t: f64, sn: f64| (t * t - s * s).sqrt() * sn;
+    let noise_linear = |s: f64, t: f64, sn: f64| (t - s) * sn;
+    let noise_no_snoise = |s: f64, t: f64, _sn: f64| (t * t - s * s).sqrt();
+    if variant(&gamma_ok, &noise_ok, true, true) {
+        return Feedback::correct(ex, "Algorithm 2's step: churn to t̂ = (1 + γ)t by the exact forward noise √(t̂² − t²)·S_noise·ε, then Heun from t̂ back down to t_{i+1}. The next cell samples with it.");
+    }
+    if outputs[3].iter().any(|v| !v.is_finite()) {
+        return Feedback::wrong(ex, "the last step goes to σ_next = 0, where the slope (x − D)/σ divides by 0: take the Euler step there (your heun_step of Exercise 32.4 already does).");
+    }
+    let named: [(&Gamma, &Noise, bool, bool, &str); 6] = [
+        (&gamma_ok, &noise_linear, true, true, "the added noise has standard deviation √(t̂² − t²)·S_noise, not (t̂ − t)·S_noise: variances add, so going from noise level t to t̂ needs variance t̂² − t²."),
+        (&gamma_everywhere, &noise_ok, true, true, "γ is 0 outside [S_tmin, S_tmax]: only noise levels in that range are churned (here σ = 8 lies above S_tmax = 5)."),
+        (&gamma_ok, &noise_no_snoise, true, true, "the fresh noise is scaled by S_noise (slightly above 1 in the paper, to offset the denoiser's loss of detail)."),
+        (&gamma_ok, &noise_ok, true, false, "that is an Euler step from t̂; Algorithm 2 takes a Heun step (the average of the slopes at t̂ and at the Euler point) unless σ_next is 0."),
+        (&gamma_uncapped, &noise_ok, true, true, "γ is capped: γ = min(S_churn/N, √2 − 1), so that t̂² ≤ 2t² — the churn never more than doubles the noise variance."),
+        (&gamma_ok, &noise_ok, false, true, "after the churn the sample is at noise level t̂, not t: the ODE step must start at t̂ (wrong time index)."),
+    ];
+    for (g, nz, from_hat, heun, why) in named {
+        if variant(g, nz, from_hat, heun) {
+            return Feedback::wrong(ex, why);
+        }
+    }
+    let (s, n, ch, ns) = cases[0];
+    let want = churn_variant(&den, &xs[0], s, n, ch.gamma(s, ns), noise_ok(s, s + ch.gamma(s, ns) * s, ch.s_noise), &eps[0], true, true);
+    Feedback::wrong(ex, format!(
+        "from σ = {s} to {n} with S_churn = {}, N = {ns}, S_noise = {}: x[0] should become {:.6}, got {:.6}. γ = min(S_churn/N, √2 − 1) in [S_tmin, S_tmax], t̂ = t + γt, x̂ = x + √(t̂² − t²) S_noise ε, then Heun from t̂ to σ_next.",
+        ch.s_churn, ch.s_noise, want[[0, 0]], outputs[0][[0, 0]]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,5 +442,66 @@ mod tests {
         assert!(check_q4(reversed).message.contains("negative"));
         assert!(check_q4(transposed).message.contains("shaped like x"));
         assert!(check_q4(other).message.contains("expected"));
+    }
+
+    #[test]
+    fn q5_runs_the_students_churn_step_and_names_the_slips() {
+        use crate::generative::sde::{edm_euler, edm_heun, edm_stochastic_step};
+        type Den<'a> = &'a dyn Fn(&Array2<f64>, f64) -> Array2<f64>;
+        fn gamma(c: &Churn, n: usize, s: f64) -> f64 {
+            if s >= c.s_tmin && s <= c.s_tmax { (c.s_churn / n as f64).min(2f64.sqrt() - 1.0) } else { 0.0 }
+        }
+        // written from Algorithm 2's text, independently of the library's edm_stochastic_step
+        fn right(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + gamma(c, ns, s) * s;
+            edm_heun(den, x + &(e * ((t * t - s * s).sqrt() * c.s_noise)), &[t, n])
+        }
+        fn library(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> { edm_stochastic_step(den, x, s, n, c, ns, e) }
+        fn linear(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + gamma(c, ns, s) * s;
+            edm_heun(den, x + &(e * ((t - s) * c.s_noise)), &[t, n])
+        }
+        fn everywhere(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + (c.s_churn / ns as f64).min(2f64.sqrt() - 1.0) * s;
+            edm_heun(den, x + &(e * ((t * t - s * s).sqrt() * c.s_noise)), &[t, n])
+        }
+        fn no_snoise(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + gamma(c, ns, s) * s;
+            edm_heun(den, x + &(e * (t * t - s * s).sqrt()), &[t, n])
+        }
+        fn euler(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + gamma(c, ns, s) * s;
+            edm_euler(den, x + &(e * ((t * t - s * s).sqrt() * c.s_noise)), &[t, n])
+        }
+        fn uncapped(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let g = if s >= c.s_tmin && s <= c.s_tmax { c.s_churn / ns as f64 } else { 0.0 };
+            let t = s + g * s;
+            edm_heun(den, x + &(e * ((t * t - s * s).sqrt() * c.s_noise)), &[t, n])
+        }
+        fn from_t(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + gamma(c, ns, s) * s;
+            edm_heun(den, x + &(e * ((t * t - s * s).sqrt() * c.s_noise)), &[s, n])
+        }
+        fn heun_to_zero(den: Den, x: &Array2<f64>, s: f64, n: f64, c: &Churn, ns: usize, e: &Array2<f64>) -> Array2<f64> {
+            let t = s + gamma(c, ns, s) * s;
+            let xh = x + &(e * ((t * t - s * s).sqrt() * c.s_noise));
+            let d = (&xh - &den(&xh, t)) / t;
+            let xe = &xh + &(&d * (n - t));
+            let d2 = (&xe - &den(&xe, n)) / n;
+            xh + (d + d2) * (0.5 * (n - t))
+        }
+        fn shape(_: Den, x: &Array2<f64>, _: f64, _: f64, _: &Churn, _: usize, _: &Array2<f64>) -> Array2<f64> { x.t().to_owned() }
+        fn other(_: Den, x: &Array2<f64>, _: f64, _: f64, _: &Churn, _: usize, _: &Array2<f64>) -> Array2<f64> { x * 0.5 }
+        assert!(check_q5(right).is_correct());
+        assert!(check_q5(library).is_correct());
+        assert!(check_q5(linear).message.contains("√(t̂² − t²)"));
+        assert!(check_q5(everywhere).message.contains("outside [S_tmin, S_tmax]"));
+        assert!(check_q5(no_snoise).message.contains("S_noise"));
+        assert!(check_q5(euler).message.contains("Euler step from t̂"));
+        assert!(check_q5(uncapped).message.contains("capped"));
+        assert!(check_q5(from_t).message.contains("wrong time index"));
+        assert!(check_q5(heun_to_zero).message.contains("divides by 0"));
+        assert!(check_q5(shape).message.contains("shaped like x"));
+        assert!(check_q5(other).message.contains("should become"));
     }
 }
