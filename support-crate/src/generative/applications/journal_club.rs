@@ -191,9 +191,9 @@ pub const SEED_PAPERS: [Paper; 12] = [
         title: "Elucidating the design space of diffusion-based generative models",
         reference: "arXiv:2206.00364",
         notebook: "32-score-sdes-and-edm",
-        idea: "σ(t) = t, preconditioning and Heun's sampler: quality at fewer function evaluations",
-        coverage: Coverage::Partial("the deterministic Heun sampler and preconditioning; the stochastic sampler (S_churn) is missing"),
-        code: &["EdmPreconditioning", "train_edm", "edm_heun"],
+        idea: "σ(t) = t, preconditioning, Heun's sampler and the stochastic sampler's churn: quality at fewer function evaluations, and where churn helps (imperfect denoiser) or hurts (exact one)",
+        coverage: Coverage::Implemented,
+        code: &["EdmPreconditioning", "train_edm", "edm_heun", "edm_stochastic", "Churn"],
     },
     Paper {
         authors: "L. Yang, Z. Zhang, Y. Song, et al.",
