@@ -12,11 +12,15 @@
 //! | [`path_integral_sampler`] | controlled paths with Girsanov weights; the PIS network trained in the engine |
 //! | [`simulator_score`] | a trapped particle's simulator, a score fitted through its reverse step, rollout gradients |
 //! | [`equivariant_denoiser`] | point clouds, a pairwise E(2)-equivariant noise predictor, its DDPM sampler |
+//! | [`lj_clusters`] | soft-cored Lennard-Jones clusters in the plane: energy, forces, MALA samples |
+//! | [`egnn_denoiser`] | the EGNN update; a nonlinear equivariant noise predictor trained by hand-written backprop |
 //!
 //! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
+pub mod egnn_denoiser;
 pub mod equivariant_denoiser;
 pub mod importance_weights;
+pub mod lj_clusters;
 pub mod path_integral_sampler;
 pub mod simulator_score;
 
@@ -24,3 +28,5 @@ pub use equivariant_denoiser::{PairwiseDenoiser, center_clouds, centered_noise, 
 pub use importance_weights::{effective_sample_size, log_mean_exp, log_z_estimate};
 pub use path_integral_sampler::{PathIntegralSampler, PisPaths, PisTarget, reference_importance_sampling, simulate_controlled};
 pub use simulator_score::{SimulatorScore, TrappedParticle};
+pub use egnn_denoiser::{EgnnDenoiser, egnn_update};
+pub use lj_clusters::LjCluster;
