@@ -4,16 +4,17 @@
 //! differences to the others, with weights that see only invariants:
 //! $$x_i \leftarrow x_i + \sum_{j\ne i}(x_i - x_j)\,\varphi\big(\lvert x_i - x_j\rvert^2, h_i, h_j\big).$$
 //! Here the noise predictor is the displacement of one such layer,
-//! $$\hat\varepsilon_i(x, t) = \sum_{j\ne i}(x_i - x_j)\,\varphi_\theta\big(s_{ij},\,e^{-s_{ij}},\,h_i + h_j,\,\sigma_t\big),
-//! \qquad h_i = \sum_{k\ne i}e^{-s_{ik}/2},\quad \sigma_t = \sqrt{1-\bar\alpha_t},$$
-//! with $s_{ij} = \lvert x_i - x_j\rvert^2$, node features $h_i$ (a smooth count of neighbours: this
-//! makes the messages many-body, unlike a pair potential) and $\varphi_\theta$ a 4→H→H→1 MLP with
-//! SiLU activations. Every input of $\varphi_\theta$ is invariant under rotations, reflections,
+//! $$\hat\varepsilon_i(x, t) = \sum_{j\ne i}(x_i - x_j)\,\varphi_\theta\big(\rho(r_{ij}),\,h_i + h_j,\,\sigma_t,\,\log\sigma_t\big),
+//! \qquad h_i = \sum_{k\ne i}e^{-r_{ik}^2/2},\quad \sigma_t = \sqrt{1-\bar\alpha_t},$$
+//! with $r_{ij} = \lvert x_i - x_j\rvert$ expanded in 8 Gaussian radial functions $\rho(r)$ (centres
+//! $0, 0.4, \dots, 2.8$, width 0.3, as in SchNet), node features $h_i$ (a smooth count of
+//! neighbours: they make the messages many-body, unlike a pair potential) and $\varphi_\theta$ an
+//! 11→H→H→1 MLP with SiLU activations. Every input of $\varphi_\theta$ is invariant under rotations, reflections,
 //! translations and relabellings, and $\varphi_{ij} = \varphi_{ji}$, so $\hat\varepsilon$ is equivariant and
 //! $\sum_i\hat\varepsilon_i = 0$ (the centred subspace is kept), whatever $\theta$. It is trained by
 //! denoising score matching (the $\varepsilon$-prediction loss of DDPM) with gradients written out by
-//! hand: $\partial L/\partial\varphi_{ij} = (r_i - r_j)\cdot(x_i - x_j)$ for the residual
-//! $r = \partial L/\partial\hat\varepsilon$, then backpropagation through the MLP; Adam steps.
+//! hand: $\partial L/\partial\varphi_{ij} = (\delta_i - \delta_j)\cdot(x_i - x_j)$ for
+//! $\delta = \partial L/\partial\hat\varepsilon$, then backpropagation through the MLP; Adam steps.
 //!
 //! ## Reference
 //! V. G. Satorras, E. Hoogeboom & M. Welling (2021), *E(n) equivariant graph neural networks*, ICML;
@@ -57,6 +58,30 @@ pub fn egnn_update(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
 }
 
 /// The radial basis: Gaussians of the distance $r$ centred at $0, 0.4, \dots, 2.8$, width 0.3.
+/// The clouds (rows of `x`) with their points relabelled: point `i` of the result is point
+/// `perm[i]` of the input.
+///
+/// # Panics
+/// If `perm` is not a permutation of `0..N`.
+///
+/// # Examples
+/// ```
+/// use course::ndarray::array;
+/// let y = course::generative::control::permute_points(&array![[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]], &[2, 0, 1]);
+/// assert_eq!(y, array![[5.0, 6.0, 1.0, 2.0, 3.0, 4.0]]);
+/// ```
+pub fn permute_points(x: &Array2<f64>, perm: &[usize]) -> Array2<f64> {
+    let n = x.ncols() / 2;
+    let mut seen = vec![false; n];
+    assert!(x.ncols() == 2 * perm.len() && perm.iter().all(|&p| p < n && !std::mem::replace(&mut seen[p], true)), "permute_points: perm must be a permutation of 0..{n}, got {perm:?}");
+    let mut out = x.clone();
+    for (new, &old) in perm.iter().enumerate() {
+        out.column_mut(2 * new).assign(&x.column(2 * old));
+        out.column_mut(2 * new + 1).assign(&x.column(2 * old + 1));
+    }
+    out
+}
+
 const N_RBF: usize = 8;
 const N_IN: usize = N_RBF + 3;
 
@@ -66,7 +91,7 @@ fn silu(a: f64) -> (f64, f64) {
 }
 
 /// The EGNN noise predictor: the edge MLP's weights, flat, in the order
-/// $W_1$ (H×4), $b_1$, $W_2$ (H×H), $b_2$, $w_3$ (H), $b_3$.
+/// $W_1$ (H×11), $b_1$, $W_2$ (H×H), $b_2$, $w_3$ (H), $b_3$.
 #[derive(Clone, Debug)]
 pub struct EgnnDenoiser {
     /// $H$, the width of the two hidden layers.
@@ -96,7 +121,7 @@ impl EgnnDenoiser {
     /// # Examples
     /// ```
     /// let m = course::generative::control::EgnnDenoiser::new(8, &mut course::rng::seeded(0));
-    /// assert_eq!(m.params.len(), 8 * 4 + 8 + 8 * 8 + 8 + 8 + 1);
+    /// assert_eq!(m.params.len(), 8 * 11 + 8 + 8 * 8 + 8 + 8 + 1);
     /// ```
     pub fn new(hidden: usize, rng: &mut impl Rng) -> Self {
         assert!(hidden > 0, "EgnnDenoiser::new: hidden must be > 0");
@@ -177,7 +202,7 @@ impl EgnnDenoiser {
         }
     }
 
-    /// The invariant inputs of every pair $i<j$ of one cloud: $(s_{ij}, e^{-s_{ij}}, h_i + h_j, \sigma_t)$.
+    /// The invariant inputs of every pair $i<j$ of one cloud: $(\rho(r_{ij}), h_i + h_j, \sigma_t, \log\sigma_t)$.
     fn pair_inputs(cloud: &[f64], sigma_t: f64) -> Vec<(usize, usize, [f64; N_IN])> {
         let n = cloud.len() / 2;
         let mut s = vec![0.0; n * n];
@@ -287,7 +312,8 @@ impl EgnnDenoiser {
 
     /// Trains a width-`hidden` network by denoising score matching for `n_steps` Adam steps
     /// (learning rate `lr`, decayed linearly to `lr/10`) on batches of `batch` noised clouds
-    /// $x_t = \sqrt{\bar\alpha_t}x_0 + \sigma_t\varepsilon$ with $t$ uniform in $1..T$ and centred $\varepsilon$.
+    /// $x_t = \sqrt{\bar\alpha_t}x_0 + \sigma_t\varepsilon$ with centred $\varepsilon$ and $t = \lceil T u^2\rceil$, $u$ uniform
+    /// (the low noise levels, where the structure forms, are drawn more often: $P(t\le T/4) = 1/2$).
     ///
     /// # Panics
     /// If `data` is empty or its rows do not hold ≥ 2 points, or `batch == 0`, or `lr <= 0`.
@@ -317,7 +343,9 @@ impl EgnnDenoiser {
             let mut x_t = Array2::<f64>::zeros((batch, 2 * n));
             let mut sigmas = Vec::with_capacity(batch);
             for b in 0..batch {
-                let t = rng.random_range(1..=big_t);
+                // t = ⌈T u²⌉: more training on the low noise levels, where the clusters take shape
+                let u: f64 = rng.random();
+                let t = ((big_t as f64 * u * u).ceil() as usize).clamp(1, big_t);
                 let (a, s) = (schedule.alpha_bar(t).sqrt(), (1.0 - schedule.alpha_bar(t)).sqrt());
                 let x0 = data.row(rng.random_range(0..data.nrows()));
                 for k in 0..2 * n {

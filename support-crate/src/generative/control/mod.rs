@@ -28,5 +28,5 @@ pub use equivariant_denoiser::{PairwiseDenoiser, center_clouds, centered_noise, 
 pub use importance_weights::{effective_sample_size, log_mean_exp, log_z_estimate};
 pub use path_integral_sampler::{PathIntegralSampler, PisPaths, PisTarget, reference_importance_sampling, simulate_controlled};
 pub use simulator_score::{SimulatorScore, TrappedParticle};
-pub use egnn_denoiser::{EgnnDenoiser, egnn_update};
+pub use egnn_denoiser::{EgnnDenoiser, egnn_update, permute_points};
 pub use lj_clusters::LjCluster;
