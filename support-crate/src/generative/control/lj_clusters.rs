@@ -244,7 +244,7 @@ impl LjCluster {
     /// ```
     /// use course::generative::control::LjCluster;
     /// let c = LjCluster::new(4, 0.3);
-    /// let (x, acc) = c.sample_mcmc(40, 4, 0.01, 200, 10, &mut course::rng::seeded(0));
+    /// let (x, acc) = c.sample_mcmc(40, 4, 0.002, 200, 10, &mut course::rng::seeded(0));
     /// assert_eq!(x.dim(), (40, 8));
     /// assert!(acc > 0.5 && (x[[0, 0]] + x[[0, 2]] + x[[0, 4]] + x[[0, 6]]).abs() < 1e-12);
     /// ```
