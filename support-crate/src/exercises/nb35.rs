@@ -187,6 +187,97 @@ pub fn check_q_phys1(student: AdjointStep) -> Feedback {
     Feedback::wrong(ex, format!(
         "at x = {x}, k = {k}, bar_out = {bar}: expected {:.6}, got {:.6}. ∂R/∂x = 1 − Δt P′(x) + g²Δt ∂ₓs_θ(x, k).",
         crate::generative::control::adjoint_step(&models[mi], x, k, bar), student(&models[mi], x, k, bar)
+/// The signature of Exercise 35.4: one EGNN coordinate update of a single cloud
+/// $[x_1, y_1, \dots, x_N, y_N]$ with an edge weight $\varphi$ of the squared distance.
+pub type EgnnUpdate = fn(&[f64], &dyn Fn(f64) -> f64) -> Vec<f64>;
+
+/// Exercise 35.4: the EGNN update $x_i \leftarrow x_i + \sum_{j\ne i}(x_i - x_j)\,\varphi(\lvert x_i - x_j\rvert^2)$.
+/// Runs `update` on hidden clouds (N = 2, 3, 5, 7; two edge weights), compares it with
+/// [`crate::generative::control::egnn_update`], checks that it commutes with a rotation, a
+/// translation and a relabelling of the points, and names the usual slips.
+///
+/// # Examples
+/// ```
+/// assert!(course::exercises::nb35::check_q_geo1(course::generative::control::egnn_update).is_correct());
+/// ```
+pub fn check_q_geo1(update: EgnnUpdate) -> Feedback {
+    use crate::generative::control::egnn_update;
+    let ex = "35.4";
+    let phis: [&dyn Fn(f64) -> f64; 2] = [&|s: f64| 0.1 - 0.3 * (-s).exp(), &|s: f64| -0.05 / (1.0 + s * s)];
+    let mut rng = crate::rng::seeded(3503);
+    let clouds: Vec<Vec<f64>> = [2usize, 3, 5, 7].iter().map(|&n| crate::rng::normal_vec(&mut rng, 2 * n).iter().map(|v| 1.3 * v + 0.4).collect()).collect();
+    for x in &clouds {
+        let y = update(x, phis[0]);
+        if y.len() != x.len() {
+            return Feedback::wrong(ex, format!("the update returns the new cloud, as long as x: expected {} numbers, got {}.", x.len(), y.len()));
+        }
+    }
+    let agrees = |g: &dyn Fn(&[f64], &dyn Fn(f64) -> f64) -> Vec<f64>| {
+        clouds.iter().all(|x| phis.iter().all(|phi| update(x, *phi).iter().zip(g(x, *phi)).all(|(a, b)| close(*a, b, 1e-10))))
+    };
+    if agrees(&|x, phi| egnn_update(x, phi)) {
+        return Feedback::correct(ex, "x_i + Σ_{j≠i} (x_i − x_j) φ(|x_i − x_j|²): every input of φ is invariant, so the update commutes with rotations, translations and relabellings. The next cell relaxes LJ clusters with it.");
+    }
+    // Equivariance: rotate by 0.8, shift by (1.5, −0.7), reverse the labels.
+    let (c, s) = (0.8f64.cos(), 0.8f64.sin());
+    let transform = |x: &[f64], shift: bool| -> Vec<f64> {
+        let n = x.len() / 2;
+        let mut out = vec![0.0; x.len()];
+        for i in 0..n {
+            let k = n - 1 - i;
+            let (a, b) = (x[2 * k], x[2 * k + 1]);
+            out[2 * i] = c * a - s * b + if shift { 1.5 } else { 0.0 };
+            out[2 * i + 1] = s * a + c * b + if shift { -0.7 } else { 0.0 };
+        }
+        out
+    };
+    let equivariant = clouds.iter().all(|x| {
+        let lhs = update(&transform(x, true), phis[0]);
+        let rhs = transform(&update(x, phis[0]), true);
+        lhs.iter().zip(&rhs).all(|(a, b)| close(*a, *b, 1e-9))
+    });
+    let msg = |x: &[f64], phi: &dyn Fn(f64) -> f64| -> Vec<f64> { egnn_update(x, phi).iter().zip(x).map(|(y, xi)| y - xi).collect() };
+    if agrees(&|x, phi| msg(x, phi)) {
+        return Feedback::wrong(ex, "you return only the messages Σ_j (x_i − x_j)φ: the update adds them to x_i (a residual step).");
+    }
+    if agrees(&|x, phi| x.iter().zip(msg(x, phi)).map(|(a, m)| a - m).collect()) {
+        return Feedback::wrong(ex, "sign: the message is (x_i − x_j)φ, pointing from x_j to x_i (with (x_j − x_i) a positive φ attracts instead of repels).");
+    }
+    if agrees(&|x, phi| egnn_update(x, &|s| phi(s.sqrt()))) {
+        return Feedback::wrong(ex, "φ takes the squared distance |x_i − x_j|², not the distance (no square root: it is smooth at 0).");
+    }
+    for k in [1usize, 0] {
+        if agrees(&|x, phi| {
+            let n = (x.len() / 2) as f64;
+            let d = if k == 1 { n - 1.0 } else { n };
+            x.iter().zip(msg(x, phi)).map(|(a, m)| a + m / d).collect()
+        }) {
+            return Feedback::wrong(ex, "the messages are summed over j ≠ i, not averaged.");
+        }
+    }
+    let half = |x: &[f64], phi: &dyn Fn(f64) -> f64| -> Vec<f64> {
+        let n = x.len() / 2;
+        let mut out = x.to_vec();
+        for i in 0..n {
+            for j in i + 1..n {
+                let (dx, dy) = (x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
+                let w = phi(dx * dx + dy * dy);
+                out[2 * i] += dx * w;
+                out[2 * i + 1] += dy * w;
+            }
+        }
+        out
+    };
+    if agrees(&half) {
+        return Feedback::wrong(ex, "every point receives a message from every other point j ≠ i, not only from j > i.");
+    }
+    if !equivariant {
+        return Feedback::wrong(ex, "the update does not commute with rotating, shifting and relabelling the cloud: use only differences x_i − x_j, and φ of the invariant |x_i − x_j|².");
+    }
+    let x = &clouds[1];
+    Feedback::wrong(ex, format!(
+        "on a triangle with φ(s) = 0.1 − 0.3e^(−s): expected x₁ ↦ ({:.5}, {:.5}), got ({:.5}, {:.5}).",
+        egnn_update(x, phis[0])[0], egnn_update(x, phis[0])[1], update(x, phis[0])[0], update(x, phis[0])[1]
     ))
 }
 
@@ -228,5 +319,72 @@ mod phys_tests {
         assert!(check_q_phys1(early).message.contains("time index"));
         fn junk(_m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { b * x }
         assert!(check_q_phys1(junk).message.contains("expected"));
+mod geo_tests {
+    use super::*;
+    use crate::generative::control::egnn_update;
+
+    fn messages(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        egnn_update(x, phi).iter().zip(x).map(|(y, xi)| y - xi).collect()
+    }
+    fn only_messages(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        messages(x, phi)
+    }
+    fn wrong_sign(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        x.iter().zip(messages(x, phi)).map(|(a, m)| a - m).collect()
+    }
+    fn of_distance(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        egnn_update(x, &|s| phi(s.sqrt()))
+    }
+    fn averaged(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        let d = (x.len() / 2 - 1) as f64;
+        x.iter().zip(messages(x, phi)).map(|(a, m)| a + m / d).collect()
+    }
+    fn upper_pairs(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        let n = x.len() / 2;
+        let mut out = x.to_vec();
+        for i in 0..n {
+            for j in i + 1..n {
+                let (dx, dy) = (x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
+                let w = phi(dx * dx + dy * dy);
+                out[2 * i] += dx * w;
+                out[2 * i + 1] += dy * w;
+            }
+        }
+        out
+    }
+    fn absolute_positions(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        // x_i + Σ_j x_j φ(s_ij): not translation-equivariant
+        let n = x.len() / 2;
+        let mut out = x.to_vec();
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    let (dx, dy) = (x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
+                    let w = phi(dx * dx + dy * dy);
+                    out[2 * i] += x[2 * j] * w;
+                    out[2 * i + 1] += x[2 * j + 1] * w;
+                }
+            }
+        }
+        out
+    }
+    fn slightly_off(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        egnn_update(x, &|s| 1.01 * phi(s))
+    }
+    fn dropped_point(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+        egnn_update(x, phi)[..x.len() - 2].to_vec()
+    }
+
+    #[test]
+    fn geo1_accepts_the_reference_and_names_every_slip() {
+        assert!(check_q_geo1(egnn_update).is_correct());
+        assert!(check_q_geo1(only_messages).message.contains("residual"));
+        assert!(check_q_geo1(wrong_sign).message.contains("sign"));
+        assert!(check_q_geo1(of_distance).message.contains("squared distance"));
+        assert!(check_q_geo1(averaged).message.contains("not averaged"));
+        assert!(check_q_geo1(upper_pairs).message.contains("j > i"));
+        assert!(check_q_geo1(absolute_positions).message.contains("does not commute"));
+        assert!(check_q_geo1(slightly_off).message.contains("expected"));
+        assert!(check_q_geo1(dropped_point).message.contains("as long as x"));
     }
 }

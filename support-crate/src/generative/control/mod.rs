@@ -13,11 +13,15 @@
 //! | [`simulator_score`] | a trapped particle's simulator, a score fitted through its reverse step, rollout gradients |
 //! | [`nonlinear_simulator_score`] | quadratic drag: 1-step and multi-step (sliding-window) training through the simulator, a grid oracle |
 //! | [`equivariant_denoiser`] | point clouds, a pairwise E(2)-equivariant noise predictor, its DDPM sampler |
+//! | [`lj_clusters`] | soft-cored Lennard-Jones clusters in the plane: energy, forces, MALA samples |
+//! | [`egnn_denoiser`] | the EGNN update; a nonlinear equivariant noise predictor trained by hand-written backprop |
 //!
 //! Used in notebooks/35-stochastic-control-and-sampling.ipynb.
 
+pub mod egnn_denoiser;
 pub mod equivariant_denoiser;
 pub mod importance_weights;
+pub mod lj_clusters;
 pub mod path_integral_sampler;
 pub mod simulator_score;
 pub mod nonlinear_simulator_score;
@@ -27,3 +31,5 @@ pub use importance_weights::{effective_sample_size, log_mean_exp, log_z_estimate
 pub use path_integral_sampler::{PathIntegralSampler, PisPaths, PisTarget, reference_importance_sampling, simulate_controlled};
 pub use simulator_score::{SimulatorScore, TrappedParticle};
 pub use nonlinear_simulator_score::{AdjointStep, Drift, GridLaw, NonlinearSimulator, PhysicsScore, adjoint_step};
+pub use egnn_denoiser::{EgnnDenoiser, egnn_update, permute_points};
+pub use lj_clusters::LjCluster;
