@@ -187,6 +187,51 @@ pub fn check_q_phys1(student: AdjointStep) -> Feedback {
     Feedback::wrong(ex, format!(
         "at x = {x}, k = {k}, bar_out = {bar}: expected {:.6}, got {:.6}. ∂R/∂x = 1 − Δt P′(x) + g²Δt ∂ₓs_θ(x, k).",
         crate::generative::control::adjoint_step(&models[mi], x, k, bar), student(&models[mi], x, k, bar)
+    ))
+}
+
+#[cfg(test)]
+mod phys_tests {
+    use super::*;
+
+    fn reference(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 {
+        // independent: central finite difference of the reverse step
+        let h = 1e-6;
+        b * (m.reverse_step(x + h, k) - m.reverse_step(x - h, k)) / (2.0 * h)
+    }
+
+    #[test]
+    fn q_phys1_accepts_the_chain_rule_and_names_slips() {
+        // the reference agrees with finite differences of the step on the hidden inputs
+        for m in phys_models() {
+            for (x, k) in [(0.8, 3), (-1.3, 2), (0.2, 5)] {
+                let a = crate::generative::control::adjoint_step(&m, x, k, 1.7);
+                assert!((a - reference(&m, x, k, 1.7)).abs() < 1e-6 * (1.0 + a.abs()), "{a}");
+            }
+        }
+        assert!(check_q_phys1(crate::generative::control::adjoint_step).is_correct());
+        fn black_box(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 + s.g * s.g * s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(black_box).message.contains("black box"));
+        fn plus(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 + s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(plus).message.contains("sign"));
+        fn no_score(m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x)) }
+        assert!(check_q_phys1(no_score).message.contains("score_dx"));
+        fn no_g2(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(no_g2).message.contains("multiplied by g²Δt"));
+        fn no_one(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (-s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k)) }
+        assert!(check_q_phys1(no_one).message.contains("starts with 1"));
+        fn no_bar(m: &PhysicsScore, x: f64, k: usize, _b: f64) -> f64 { let s = m.sim; 1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k) }
+        assert!(check_q_phys1(no_bar).message.contains("bar_out"));
+        fn late(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k + 1)) }
+        assert!(check_q_phys1(late).message.contains("time index"));
+        fn early(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k - 1)) }
+        assert!(check_q_phys1(early).message.contains("time index"));
+        fn junk(_m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { b * x }
+        assert!(check_q_phys1(junk).message.contains("expected"));
+    }
+}
+
+
 /// The signature of Exercise 35.4: one EGNN coordinate update of a single cloud
 /// $[x_1, y_1, \dots, x_N, y_N]$ with an edge weight $\varphi$ of the squared distance.
 pub type EgnnUpdate = fn(&[f64], &dyn Fn(f64) -> f64) -> Vec<f64>;
@@ -282,43 +327,6 @@ pub fn check_q_geo1(update: EgnnUpdate) -> Feedback {
 }
 
 #[cfg(test)]
-mod phys_tests {
-    use super::*;
-
-    fn reference(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 {
-        // independent: central finite difference of the reverse step
-        let h = 1e-6;
-        b * (m.reverse_step(x + h, k) - m.reverse_step(x - h, k)) / (2.0 * h)
-    }
-
-    #[test]
-    fn q_phys1_accepts_the_chain_rule_and_names_slips() {
-        // the reference agrees with finite differences of the step on the hidden inputs
-        for m in phys_models() {
-            for (x, k) in [(0.8, 3), (-1.3, 2), (0.2, 5)] {
-                let a = crate::generative::control::adjoint_step(&m, x, k, 1.7);
-                assert!((a - reference(&m, x, k, 1.7)).abs() < 1e-6 * (1.0 + a.abs()), "{a}");
-            }
-        }
-        assert!(check_q_phys1(crate::generative::control::adjoint_step).is_correct());
-        fn black_box(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 + s.g * s.g * s.dt * m.score_dx(x, k)) }
-        assert!(check_q_phys1(black_box).message.contains("black box"));
-        fn plus(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 + s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k)) }
-        assert!(check_q_phys1(plus).message.contains("sign"));
-        fn no_score(m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x)) }
-        assert!(check_q_phys1(no_score).message.contains("score_dx"));
-        fn no_g2(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.dt * m.score_dx(x, k)) }
-        assert!(check_q_phys1(no_g2).message.contains("multiplied by g²Δt"));
-        fn no_one(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (-s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k)) }
-        assert!(check_q_phys1(no_one).message.contains("starts with 1"));
-        fn no_bar(m: &PhysicsScore, x: f64, k: usize, _b: f64) -> f64 { let s = m.sim; 1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k) }
-        assert!(check_q_phys1(no_bar).message.contains("bar_out"));
-        fn late(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k + 1)) }
-        assert!(check_q_phys1(late).message.contains("time index"));
-        fn early(m: &PhysicsScore, x: f64, k: usize, b: f64) -> f64 { let s = m.sim; b * (1.0 - s.dt * s.drift_dx(x) + s.g * s.g * s.dt * m.score_dx(x, k - 1)) }
-        assert!(check_q_phys1(early).message.contains("time index"));
-        fn junk(_m: &PhysicsScore, x: f64, _k: usize, b: f64) -> f64 { b * x }
-        assert!(check_q_phys1(junk).message.contains("expected"));
 mod geo_tests {
     use super::*;
     use crate::generative::control::egnn_update;

@@ -233,7 +233,7 @@ pub const SEED_PAPERS: [Paper; 12] = [
         notebook: "35-stochastic-control-and-sampling",
         idea: "an equivariant denoiser with isotropic noise gives a rotation-invariant generated law: an EGNN layer trained by denoising on Lennard-Jones clusters, checked against MCMC",
         coverage: Coverage::Partial("one EGNN layer on 5-particle soft Lennard-Jones clusters in the plane, not molecular graphs with torsions; equivariance and invariant samples reproduced, the energies of MCMC only within 1.6 (W₁)"),
-        code: &["PairwiseDenoiser", "EgnnDenoiser", "LjCluster", "egnn_update"],
+        code: &["PairwiseDenoiser", "EgnnDenoiser", "LjCluster"],
     },
     Paper {
         authors: "Y. Lipman, R. Chen, H. Ben-Hamu, M. Nickel, M. Le",
