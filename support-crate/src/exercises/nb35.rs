@@ -300,20 +300,7 @@ pub fn check_q_geo1(update: EgnnUpdate) -> Feedback {
             return Feedback::wrong(ex, "the messages are summed over j ≠ i, not averaged.");
         }
     }
-    let half = |x: &[f64], phi: &dyn Fn(f64) -> f64| -> Vec<f64> {
-        let n = x.len() / 2;
-        let mut out = x.to_vec();
-        for i in 0..n {
-            for j in i + 1..n {
-                let (dx, dy) = (x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
-                let w = phi(dx * dx + dy * dy);
-                out[2 * i] += dx * w;
-                out[2 * i + 1] += dy * w;
-            }
-        }
-        out
-    };
-    if agrees(&half) {
+    if agrees(&upper_pairs_only) {
         return Feedback::wrong(ex, "every point receives a message from every other point j ≠ i, not only from j > i.");
     }
     if !equivariant {
@@ -324,6 +311,21 @@ pub fn check_q_geo1(update: EgnnUpdate) -> Feedback {
         "on a triangle with φ(s) = 0.1 − 0.3e^(−s): expected x₁ ↦ ({:.5}, {:.5}), got ({:.5}, {:.5}).",
         egnn_update(x, phis[0])[0], egnn_update(x, phis[0])[1], update(x, phis[0])[0], update(x, phis[0])[1]
     ))
+}
+
+/// The slip "messages only from j > i": each pair updates only its first point.
+fn upper_pairs_only(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
+    let n = x.len() / 2;
+    let mut out = x.to_vec();
+    for i in 0..n {
+        for j in i + 1..n {
+            let (dx, dy) = (x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
+            let w = phi(dx * dx + dy * dy);
+            out[2 * i] += dx * w;
+            out[2 * i + 1] += dy * w;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -348,17 +350,7 @@ mod geo_tests {
         x.iter().zip(messages(x, phi)).map(|(a, m)| a + m / d).collect()
     }
     fn upper_pairs(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
-        let n = x.len() / 2;
-        let mut out = x.to_vec();
-        for i in 0..n {
-            for j in i + 1..n {
-                let (dx, dy) = (x[2 * i] - x[2 * j], x[2 * i + 1] - x[2 * j + 1]);
-                let w = phi(dx * dx + dy * dy);
-                out[2 * i] += dx * w;
-                out[2 * i + 1] += dy * w;
-            }
-        }
-        out
+        super::upper_pairs_only(x, phi)
     }
     fn absolute_positions(x: &[f64], phi: &dyn Fn(f64) -> f64) -> Vec<f64> {
         // x_i + Σ_j x_j φ(s_ij): not translation-equivariant
