@@ -321,8 +321,7 @@ impl PhysicsScore {
         assert!(n_steps >= 1, "PhysicsScore::zeros: n_steps must be ≥ 1, got {n_steps}");
         assert!(n_bumps >= 2, "PhysicsScore::zeros: n_bumps must be ≥ 2, got {n_bumps}");
         assert!(half_width > 0.0, "PhysicsScore::zeros: half_width must be > 0, got {half_width}");
-        let centers: Vec<f64> = (0..n_bumps).map(|b| -half_width + 2.0 * half_width * b as f64 / (n_bumps - 1) as f64).collect();
-        let width = 2.0 * half_width / (n_bumps - 1) as f64;
+        let (centers, width) = super::simulator_score::bump_grid(n_bumps, half_width);
         PhysicsScore { sim, centers, width, theta: vec![vec![0.0; 2 + n_bumps]; n_steps] }
     }
 
@@ -335,9 +334,7 @@ impl PhysicsScore {
     /// assert_eq!(m.features(1.0), vec![1.0, 1.0, (-0.5f64).exp(), 1.0]); // width h = 2L/(B − 1) = 2
     /// ```
     pub fn features(&self, x: f64) -> Vec<f64> {
-        let mut f = vec![1.0, x];
-        f.extend(self.centers.iter().map(|c| (-(x - c).powi(2) / (2.0 * self.width * self.width)).exp()));
-        f
+        super::simulator_score::bump_features(&self.centers, self.width, x)
     }
 
     /// $(s_\theta(x, k), \partial_x s_\theta(x, k))$ in one pass, without allocating.
@@ -422,23 +419,8 @@ impl PhysicsScore {
         assert!(trajectories.nrows() >= 2, "PhysicsScore::fit_one_step: trajectories must have ≥ 2 rows, got {}", trajectories.nrows());
         let mut model = PhysicsScore::zeros(sim, trajectories.nrows() - 1, n_bumps, half_width);
         let c = sim.g * sim.g * sim.dt;
-        let p = 2 + n_bumps;
-        for k in 1..trajectories.nrows() {
-            let mut ata = nalgebra::DMatrix::<f64>::zeros(p, p);
-            let mut atb = nalgebra::DVector::<f64>::zeros(p);
-            for (xp, xk) in trajectories.row(k - 1).iter().zip(trajectories.row(k).iter()) {
-                let f = nalgebra::DVector::from_vec(model.features(*xk));
-                let y = (xp - sim.backward_physics(*xk)) / c; // the score's noisy target
-                ata += &f * f.transpose();
-                atb += &f * y;
-            }
-            let ridge = 1e-8 * ata.trace();
-            for i in 0..p {
-                ata[(i, i)] += ridge;
-            }
-            let th = ata.cholesky().expect("ridge-regularized normal equations are positive definite").solve(&atb);
-            model.theta[k - 1] = th.iter().copied().collect();
-        }
+        // the score's noisy target from the pair (x_{k-1}, x_k)
+        model.theta = super::simulator_score::fit_per_step(trajectories, &model.centers, model.width, |xp, xk| (xp - sim.backward_physics(xk)) / c);
         model
     }
 

@@ -156,9 +156,7 @@ impl SimulatorScore {
     /// assert_eq!(m.features(0.0), vec![1.0, 0.0, 1.0]);
     /// ```
     pub fn features(&self, x: f64) -> Vec<f64> {
-        let mut f = vec![1.0, x];
-        f.extend(self.centers.iter().map(|c| (-(x - c).powi(2) / (2.0 * self.width * self.width)).exp()));
-        f
+        bump_features(&self.centers, self.width, x)
     }
 
     /// $\partial_x\phi(x)$.
@@ -221,28 +219,11 @@ impl SimulatorScore {
         assert!(trajectories.nrows() >= 2, "SimulatorScore::fit: trajectories must have ≥ 2 rows (x_0 and x_1), got {}", trajectories.nrows());
         assert!(n_bumps >= 2, "SimulatorScore::fit: n_bumps must be ≥ 2, got {n_bumps}");
         assert!(half_width > 0.0, "SimulatorScore::fit: half_width must be > 0, got {half_width}");
-        let centers: Vec<f64> = (0..n_bumps).map(|b| -half_width + 2.0 * half_width * b as f64 / (n_bumps - 1) as f64).collect();
-        let width = 2.0 * half_width / (n_bumps - 1) as f64;
-        let mut model = SimulatorScore { physics, centers, width, theta: Vec::new() };
+        let (centers, width) = bump_grid(n_bumps, half_width);
         let (a, c) = (physics.contraction(), physics.g * physics.g * physics.dt);
-        let p = 2 + n_bumps;
-        for k in 1..trajectories.nrows() {
-            let mut ata = nalgebra::DMatrix::<f64>::zeros(p, p);
-            let mut atb = nalgebra::DVector::<f64>::zeros(p);
-            for (xp, xk) in trajectories.row(k - 1).iter().zip(trajectories.row(k).iter()) {
-                let f = nalgebra::DVector::from_vec(model.features(*xk));
-                let y = (a * xp - xk) / c; // the score's noisy target
-                ata += &f * f.transpose();
-                atb += &f * y;
-            }
-            let ridge = 1e-8 * ata.trace();
-            for i in 0..p {
-                ata[(i, i)] += ridge;
-            }
-            let th = ata.cholesky().expect("ridge-regularized normal equations are positive definite").solve(&atb);
-            model.theta.push(th.iter().copied().collect());
-        }
-        model
+        // the score's noisy target from the pair (x_{k-1}, x_k)
+        let theta = fit_per_step(trajectories, &centers, width, |xp, xk| (a * xp - xk) / c);
+        SimulatorScore { physics, centers, width, theta }
     }
 
     /// Runs the reverse process from the end states `x_end` ($x_K$) to $x_0$:
@@ -317,6 +298,44 @@ impl SimulatorScore {
         }
         (loss, grad)
     }
+}
+
+
+/// `n_bumps` evenly spaced centres on $[-L, L]$ and their common width $h = 2L/(B-1)$: the bump
+/// grid of [`SimulatorScore`] and of [`super::PhysicsScore`].
+pub(crate) fn bump_grid(n_bumps: usize, half_width: f64) -> (Vec<f64>, f64) {
+    let centers: Vec<f64> = (0..n_bumps).map(|b| -half_width + 2.0 * half_width * b as f64 / (n_bumps - 1) as f64).collect();
+    (centers, 2.0 * half_width / (n_bumps - 1) as f64)
+}
+
+/// The features $\phi(x) = (1, x, \rho_1(x), \dots, \rho_B(x))$ with Gaussian bumps of width `width`.
+pub(crate) fn bump_features(centers: &[f64], width: f64, x: f64) -> Vec<f64> {
+    let mut f = vec![1.0, x];
+    f.extend(centers.iter().map(|c| (-(x - c).powi(2) / (2.0 * width * width)).exp()));
+    f
+}
+
+/// One weight vector per step $k = 1..K$: ridge least squares ($10^{-8}$ times the trace) of
+/// `target(x_{k-1}, x_k)` on the features $\phi(x_k)$, over the particles (columns) of `trajectories`.
+pub(crate) fn fit_per_step(trajectories: &Array2<f64>, centers: &[f64], width: f64, target: impl Fn(f64, f64) -> f64) -> Vec<Vec<f64>> {
+    let p = 2 + centers.len();
+    (1..trajectories.nrows())
+        .map(|k| {
+            let mut ata = nalgebra::DMatrix::<f64>::zeros(p, p);
+            let mut atb = nalgebra::DVector::<f64>::zeros(p);
+            for (xp, xk) in trajectories.row(k - 1).iter().zip(trajectories.row(k).iter()) {
+                let f = nalgebra::DVector::from_vec(bump_features(centers, width, *xk));
+                ata += &f * f.transpose();
+                atb += &f * target(*xp, *xk);
+            }
+            let ridge = 1e-8 * ata.trace();
+            for i in 0..p {
+                ata[(i, i)] += ridge;
+            }
+            let th = ata.cholesky().expect("ridge-regularized normal equations are positive definite").solve(&atb);
+            th.iter().copied().collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
